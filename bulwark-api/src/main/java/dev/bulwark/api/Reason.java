@@ -1,0 +1,51 @@
+package dev.bulwark.api;
+
+import java.util.Locale;
+
+/**
+ * Why a request was refused or flagged: the stable vocabulary shared by problem bodies, security events,
+ * metrics and alert rules.
+ *
+ * <p>Each reason fixes the HTTP status, the problem {@code type} ({@code urn:bulwark:problem:<slug>}), a
+ * short title and a severity. Renaming a constant is a breaking change for users' alert rules; add new
+ * ones instead.
+ */
+public enum Reason {
+    ROUTE_NOT_FOUND(404, "No route matches this request", Severity.LOW),
+    METHOD_NOT_ALLOWED(405, "Method not allowed on this route", Severity.LOW),
+    MALFORMED_REQUEST(400, "Malformed request", Severity.MEDIUM),
+    PATH_TRAVERSAL(400, "Path not allowed", Severity.HIGH),
+    HOST_NOT_ALLOWED(421, "Unknown host", Severity.MEDIUM),
+    HEADERS_TOO_LARGE(431, "Request headers too large", Severity.MEDIUM),
+    BODY_TOO_LARGE(413, "Request body too large", Severity.MEDIUM),
+    CORS_ORIGIN_DENIED(403, "Origin not allowed", Severity.MEDIUM),
+    CORS_METHOD_DENIED(403, "CORS method or header not allowed", Severity.LOW),
+    UPSTREAM_UNAVAILABLE(502, "Upstream unavailable", Severity.HIGH),
+    UPSTREAM_TIMEOUT(504, "Upstream timed out", Severity.HIGH),
+    SERVICE_UNAVAILABLE(503, "Service unavailable", Severity.HIGH),
+    INTERNAL_ERROR(500, "Internal error", Severity.CRITICAL);
+
+    private final int status;
+    private final String title;
+    private final Severity severity;
+    private final String type;
+
+    Reason(int status, String title, Severity severity) {
+        this.status = status;
+        this.title = title;
+        this.severity = severity;
+        this.type = "urn:bulwark:problem:" + name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /** @return the HTTP status a refusal with this reason carries */
+    public int status() { return status; }
+
+    /** @return a short human title, the same for every occurrence */
+    public String title() { return title; }
+
+    /** @return how serious one occurrence is */
+    public Severity severity() { return severity; }
+
+    /** @return the RFC 9457 problem type URI, stable across releases */
+    public String type() { return type; }
+}
