@@ -23,6 +23,12 @@ public enum Reason {
     UPSTREAM_UNAVAILABLE(502, "Upstream unavailable", Severity.HIGH),
     UPSTREAM_TIMEOUT(504, "Upstream timed out", Severity.HIGH),
     SERVICE_UNAVAILABLE(503, "Service unavailable", Severity.HIGH),
+    WEBHOOK_SIGNATURE_INVALID(401, "Webhook verification failed", Severity.HIGH),
+    WEBHOOK_CREDENTIAL_INVALID(403, "Webhook verification failed", Severity.HIGH),
+    WEBHOOK_TIMESTAMP_OUT_OF_WINDOW(401, "Webhook verification failed", Severity.HIGH),
+    WEBHOOK_DUPLICATE(200, "Duplicate webhook delivery ignored", Severity.LOW),
+    IDEMPOTENCY_KEY_REUSED(422, "Idempotency key reused with a different request", Severity.MEDIUM),
+    IDEMPOTENCY_REQUEST_IN_PROGRESS(409, "A request with this idempotency key is in progress", Severity.LOW),
     INTERNAL_ERROR(500, "Internal error", Severity.CRITICAL);
 
     private final int status;

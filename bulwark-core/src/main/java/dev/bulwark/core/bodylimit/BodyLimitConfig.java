@@ -19,4 +19,43 @@ public record BodyLimitConfig(long json, long text, long other) {
     public static BodyLimitConfig uniform(long bytes) {
         return new BodyLimitConfig(bytes, bytes, bytes);
     }
+
+    /** @return a builder starting from {@link #DEFAULT} */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds a {@link BodyLimitConfig}; unset caps keep the {@link #DEFAULT} values. Not thread-safe. */
+    public static final class Builder {
+        private long json = DEFAULT.json;
+        private long text = DEFAULT.text;
+        private long other = DEFAULT.other;
+
+        private Builder() {
+        }
+
+        public Builder json(long bytes) {
+            this.json = bytes;
+            return this;
+        }
+
+        public Builder text(long bytes) {
+            this.text = bytes;
+            return this;
+        }
+
+        public Builder other(long bytes) {
+            this.other = bytes;
+            return this;
+        }
+
+        /** Sets the same cap for every kind of content. */
+        public Builder all(long bytes) {
+            return json(bytes).text(bytes).other(bytes);
+        }
+
+        public BodyLimitConfig build() {
+            return new BodyLimitConfig(json, text, other);
+        }
+    }
 }

@@ -1,11 +1,14 @@
 package dev.bulwark.core.config;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The whole configuration as data: what the YAML loader produces and what Java callers build. Compiled once
- * into {@link dev.bulwark.core.routing.CompiledRoutes}; never consulted per request.
+ * into {@link dev.bulwark.core.routing.CompiledRoutes} by {@link dev.bulwark.core.routing.RouteCompiler}, which
+ * validates it; never consulted per request.
  *
  * @param mode      development or production
  * @param server    the listening side
@@ -21,5 +24,83 @@ public record BulwarkConfig(Mode mode, ServerConfig server, Map<String, Upstream
         upstreams = Map.copyOf(upstreams);
         policies = Map.copyOf(policies);
         routes = List.copyOf(routes);
+    }
+
+    /** @return a builder: development mode, default server, {@link PolicyConfig#DEFAULTS}, nothing else */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Builds a {@link BulwarkConfig}; the YAML loader uses this same builder. Nothing is validated here:
+     * {@link dev.bulwark.core.routing.RouteCompiler#compile(BulwarkConfig)} does it, naming key paths. Not
+     * thread-safe.
+     */
+    public static final class Builder {
+        private Mode mode = Mode.DEVELOPMENT;
+        private ServerConfig server = ServerConfig.DEFAULT;
+        private final Map<String, UpstreamConfig> upstreams = new LinkedHashMap<>();
+        private PolicyConfig defaults = PolicyConfig.DEFAULTS;
+        private final Map<String, PolicyConfig> policies = new LinkedHashMap<>();
+        private final List<RouteConfig> routes = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        public Builder mode(Mode mode) {
+            this.mode = mode;
+            return this;
+        }
+
+        public Builder server(ServerConfig server) {
+            this.server = server;
+            return this;
+        }
+
+        public Builder server(ServerConfig.Builder server) {
+            return server(server.build());
+        }
+
+        /** Adds an upstream under {@code name}, which the builder's own name is set to. */
+        public Builder upstream(String name, UpstreamConfig.Builder upstream) {
+            upstreams.put(name, upstream.name(name).build());
+            return this;
+        }
+
+        /**
+         * Sets the defaults every route starts from. Features the given policy leaves {@code null} keep the
+         * built-in {@link PolicyConfig#DEFAULTS}.
+         */
+        public Builder defaults(PolicyConfig defaults) {
+            this.defaults = PolicyConfig.DEFAULTS.overriddenBy(defaults);
+            return this;
+        }
+
+        public Builder defaults(PolicyConfig.Builder defaults) {
+            return defaults(defaults.build());
+        }
+
+        public Builder policy(String name, PolicyConfig policy) {
+            policies.put(name, policy);
+            return this;
+        }
+
+        public Builder policy(String name, PolicyConfig.Builder policy) {
+            return policy(name, policy.build());
+        }
+
+        /** Appends a route; routes match in the order added. */
+        public Builder route(RouteConfig route) {
+            routes.add(route);
+            return this;
+        }
+
+        public Builder route(RouteConfig.Builder route) {
+            return route(route.build());
+        }
+
+        public BulwarkConfig build() {
+            return new BulwarkConfig(mode, server, upstreams, defaults, policies, routes);
+        }
     }
 }

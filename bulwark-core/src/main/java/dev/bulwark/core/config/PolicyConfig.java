@@ -21,6 +21,13 @@ public record PolicyConfig(RequestIdConfig requestId, SecurityHeadersConfig head
     /** A policy that sets nothing. */
     public static final PolicyConfig EMPTY = new PolicyConfig(null, null, null, null);
 
+    /**
+     * The built-in defaults every configuration starts from: {@link RequestIdConfig#DEFAULT},
+     * {@link SecurityHeadersConfig#DEFAULT}, no CORS, {@link BodyLimitConfig#DEFAULT}.
+     */
+    public static final PolicyConfig DEFAULTS = new PolicyConfig(RequestIdConfig.DEFAULT, SecurityHeadersConfig.DEFAULT,
+            null, BodyLimitConfig.DEFAULT);
+
     /** @return this policy with every component that {@code override} sets replaced by the override's */
     public PolicyConfig overriddenBy(PolicyConfig override) {
         return new PolicyConfig(
@@ -28,5 +35,66 @@ public record PolicyConfig(RequestIdConfig requestId, SecurityHeadersConfig head
                 override.headers != null ? override.headers : headers,
                 override.cors != null ? override.cors : cors,
                 override.bodyLimit != null ? override.bodyLimit : bodyLimit);
+    }
+
+    /** @return a builder for a policy that sets nothing until told to */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds a {@link PolicyConfig}; unset features stay {@code null} (inherited). Not thread-safe. */
+    public static final class Builder {
+        private RequestIdConfig requestId;
+        private SecurityHeadersConfig headers;
+        private CorsConfig cors;
+        private BodyLimitConfig bodyLimit;
+
+        private Builder() {
+        }
+
+        public Builder requestId(RequestIdConfig requestId) {
+            this.requestId = requestId;
+            return this;
+        }
+
+        public Builder requestId(RequestIdConfig.Builder requestId) {
+            return requestId(requestId.build());
+        }
+
+        public Builder headers(SecurityHeadersConfig headers) {
+            this.headers = headers;
+            return this;
+        }
+
+        public Builder headers(SecurityHeadersConfig.Builder headers) {
+            return headers(headers.build());
+        }
+
+        public Builder cors(CorsConfig cors) {
+            this.cors = cors;
+            return this;
+        }
+
+        public Builder cors(CorsConfig.Builder cors) {
+            return cors(cors.build());
+        }
+
+        public Builder bodyLimit(BodyLimitConfig bodyLimit) {
+            this.bodyLimit = bodyLimit;
+            return this;
+        }
+
+        public Builder bodyLimit(BodyLimitConfig.Builder bodyLimit) {
+            return bodyLimit(bodyLimit.build());
+        }
+
+        /** Sets the same body cap for every kind of content. */
+        public Builder bodyLimit(long bytes) {
+            return bodyLimit(BodyLimitConfig.uniform(bytes));
+        }
+
+        public PolicyConfig build() {
+            return new PolicyConfig(requestId, headers, cors, bodyLimit);
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.bulwark.core.config;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -27,8 +28,112 @@ public record ServerConfig(String host, int port, TlsConfig tls, boolean http2, 
                            int maxHeaderBytes, Duration shutdownTimeout, String fallbackUpstream,
                            boolean accessLog) {
 
+    /** The documented defaults: {@code 0.0.0.0:8080}, plain HTTP with h2c, no admin port, access log on. */
+    public static final ServerConfig DEFAULT = builder().build();
+
     public ServerConfig {
         trustedProxies = List.copyOf(trustedProxies);
         allowedHosts = List.copyOf(allowedHosts);
+    }
+
+    /** @return a builder starting from the documented defaults */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds a {@link ServerConfig}; unset fields keep the documented defaults. Validation happens at compile. */
+    public static final class Builder {
+        private String host = "0.0.0.0";
+        private int port = 8080;
+        private TlsConfig tls;
+        private boolean http2 = true;
+        private Integer adminPort;
+        private List<String> trustedProxies = List.of();
+        private List<String> allowedHosts = List.of();
+        private int maxHeaderCount = 100;
+        private int maxHeaderBytes = 16384;
+        private Duration shutdownTimeout = Duration.ofSeconds(30);
+        private String fallbackUpstream;
+        private boolean accessLog = true;
+
+        private Builder() {
+        }
+
+        public Builder host(String host) {
+            this.host = host;
+            return this;
+        }
+
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        public Builder tls(TlsConfig tls) {
+            this.tls = tls;
+            return this;
+        }
+
+        public Builder tls(Path certificate, Path privateKey) {
+            return tls(new TlsConfig(certificate, privateKey));
+        }
+
+        public Builder http2(boolean http2) {
+            this.http2 = http2;
+            return this;
+        }
+
+        public Builder adminPort(Integer adminPort) {
+            this.adminPort = adminPort;
+            return this;
+        }
+
+        public Builder trustedProxies(List<String> cidrs) {
+            this.trustedProxies = List.copyOf(cidrs);
+            return this;
+        }
+
+        public Builder trustedProxies(String... cidrs) {
+            return trustedProxies(List.of(cidrs));
+        }
+
+        public Builder allowedHosts(List<String> hosts) {
+            this.allowedHosts = List.copyOf(hosts);
+            return this;
+        }
+
+        public Builder allowedHosts(String... hosts) {
+            return allowedHosts(List.of(hosts));
+        }
+
+        public Builder maxHeaderCount(int maxHeaderCount) {
+            this.maxHeaderCount = maxHeaderCount;
+            return this;
+        }
+
+        public Builder maxHeaderBytes(int maxHeaderBytes) {
+            this.maxHeaderBytes = maxHeaderBytes;
+            return this;
+        }
+
+        public Builder shutdownTimeout(Duration shutdownTimeout) {
+            this.shutdownTimeout = shutdownTimeout;
+            return this;
+        }
+
+        public Builder fallbackUpstream(String upstreamName) {
+            this.fallbackUpstream = upstreamName;
+            return this;
+        }
+
+        public Builder accessLog(boolean accessLog) {
+            this.accessLog = accessLog;
+            return this;
+        }
+
+        public ServerConfig build() {
+            return new ServerConfig(host, port, tls, http2, adminPort, trustedProxies, allowedHosts, maxHeaderCount,
+                    maxHeaderBytes, shutdownTimeout, fallbackUpstream, accessLog);
+        }
     }
 }

@@ -27,4 +27,86 @@ public record CorsConfig(List<String> allowedOrigins, List<String> allowedOrigin
         allowedHeaders = List.copyOf(allowedHeaders);
         exposedHeaders = List.copyOf(exposedHeaders);
     }
+
+    /**
+     * @return a builder with no allowed origins, no credentials, methods GET, HEAD, POST, PUT, PATCH, DELETE,
+     *     allowed headers Authorization, Content-Type, X-Request-Id, exposed header X-Request-Id, max-age 10 minutes
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds a {@link CorsConfig}; see {@link #builder()} for the starting values. Not thread-safe. */
+    public static final class Builder {
+        private List<String> allowedOrigins = List.of();
+        private List<String> allowedOriginRegexes = List.of();
+        private boolean allowCredentials;
+        private List<String> allowedMethods = List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE");
+        private List<String> allowedHeaders = List.of("Authorization", "Content-Type", "X-Request-Id");
+        private List<String> exposedHeaders = List.of("X-Request-Id");
+        private Duration maxAge = Duration.ofMinutes(10);
+
+        private Builder() {
+        }
+
+        public Builder allowedOrigins(List<String> origins) {
+            this.allowedOrigins = List.copyOf(origins);
+            return this;
+        }
+
+        public Builder allowedOrigins(String... origins) {
+            return allowedOrigins(List.of(origins));
+        }
+
+        public Builder allowedOriginRegexes(List<String> regexes) {
+            this.allowedOriginRegexes = List.copyOf(regexes);
+            return this;
+        }
+
+        public Builder allowedOriginRegexes(String... regexes) {
+            return allowedOriginRegexes(List.of(regexes));
+        }
+
+        public Builder allowCredentials(boolean allowCredentials) {
+            this.allowCredentials = allowCredentials;
+            return this;
+        }
+
+        public Builder allowedMethods(List<String> methods) {
+            this.allowedMethods = List.copyOf(methods);
+            return this;
+        }
+
+        public Builder allowedMethods(String... methods) {
+            return allowedMethods(List.of(methods));
+        }
+
+        public Builder allowedHeaders(List<String> headers) {
+            this.allowedHeaders = List.copyOf(headers);
+            return this;
+        }
+
+        public Builder allowedHeaders(String... headers) {
+            return allowedHeaders(List.of(headers));
+        }
+
+        public Builder exposedHeaders(List<String> headers) {
+            this.exposedHeaders = List.copyOf(headers);
+            return this;
+        }
+
+        public Builder exposedHeaders(String... headers) {
+            return exposedHeaders(List.of(headers));
+        }
+
+        public Builder maxAge(Duration maxAge) {
+            this.maxAge = maxAge;
+            return this;
+        }
+
+        public CorsConfig build() {
+            return new CorsConfig(allowedOrigins, allowedOriginRegexes, allowCredentials, allowedMethods,
+                    allowedHeaders, exposedHeaders, maxAge);
+        }
+    }
 }

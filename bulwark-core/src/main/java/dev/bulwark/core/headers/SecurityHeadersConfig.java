@@ -41,4 +41,89 @@ public record SecurityHeadersConfig(String contentSecurityPolicy, Hsts hsts, Str
      */
     public record Hsts(Duration maxAge, boolean includeSubDomains, boolean preload) {
     }
+
+    /** @return a builder starting from {@link #DEFAULT}: set only what differs */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Builds a {@link SecurityHeadersConfig}; unset fields keep the {@link #DEFAULT} values, and a
+     * {@code null} header value turns that header off. Not thread-safe.
+     */
+    public static final class Builder {
+        private String contentSecurityPolicy = DEFAULT.contentSecurityPolicy;
+        private Hsts hsts = DEFAULT.hsts;
+        private String frameOptions = DEFAULT.frameOptions;
+        private boolean noSniff = DEFAULT.noSniff;
+        private String referrerPolicy = DEFAULT.referrerPolicy;
+        private String crossOriginResourcePolicy = DEFAULT.crossOriginResourcePolicy;
+        private String permissionsPolicy = DEFAULT.permissionsPolicy;
+        private List<String> removeResponseHeaders = DEFAULT.removeResponseHeaders;
+
+        private Builder() {
+        }
+
+        /** Turns every header off and removes nothing, as a starting point for an explicit set. */
+        public Builder disableAll() {
+            contentSecurityPolicy = null;
+            hsts = null;
+            frameOptions = null;
+            noSniff = false;
+            referrerPolicy = null;
+            crossOriginResourcePolicy = null;
+            permissionsPolicy = null;
+            removeResponseHeaders = List.of();
+            return this;
+        }
+
+        public Builder contentSecurityPolicy(String value) {
+            this.contentSecurityPolicy = value;
+            return this;
+        }
+
+        public Builder hsts(Hsts hsts) {
+            this.hsts = hsts;
+            return this;
+        }
+
+        public Builder frameOptions(String value) {
+            this.frameOptions = value;
+            return this;
+        }
+
+        public Builder noSniff(boolean noSniff) {
+            this.noSniff = noSniff;
+            return this;
+        }
+
+        public Builder referrerPolicy(String value) {
+            this.referrerPolicy = value;
+            return this;
+        }
+
+        public Builder crossOriginResourcePolicy(String value) {
+            this.crossOriginResourcePolicy = value;
+            return this;
+        }
+
+        public Builder permissionsPolicy(String value) {
+            this.permissionsPolicy = value;
+            return this;
+        }
+
+        public Builder removeResponseHeaders(List<String> names) {
+            this.removeResponseHeaders = List.copyOf(names);
+            return this;
+        }
+
+        public Builder removeResponseHeaders(String... names) {
+            return removeResponseHeaders(List.of(names));
+        }
+
+        public SecurityHeadersConfig build() {
+            return new SecurityHeadersConfig(contentSecurityPolicy, hsts, frameOptions, noSniff, referrerPolicy,
+                    crossOriginResourcePolicy, permissionsPolicy, removeResponseHeaders);
+        }
+    }
 }

@@ -11,4 +11,38 @@ public record RequestIdConfig(String header, boolean trustIncoming, int maxLengt
 
     /** The defaults: {@code X-Request-Id}, trusted when well formed, at most 128 characters. */
     public static final RequestIdConfig DEFAULT = new RequestIdConfig("X-Request-Id", true, 128);
+
+    /** @return a builder starting from {@link #DEFAULT} */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds a {@link RequestIdConfig}; unset fields keep the {@link #DEFAULT} values. Not thread-safe. */
+    public static final class Builder {
+        private String header = DEFAULT.header;
+        private boolean trustIncoming = DEFAULT.trustIncoming;
+        private int maxLength = DEFAULT.maxLength;
+
+        private Builder() {
+        }
+
+        public Builder header(String header) {
+            this.header = header;
+            return this;
+        }
+
+        public Builder trustIncoming(boolean trustIncoming) {
+            this.trustIncoming = trustIncoming;
+            return this;
+        }
+
+        public Builder maxLength(int maxLength) {
+            this.maxLength = maxLength;
+            return this;
+        }
+
+        public RequestIdConfig build() {
+            return new RequestIdConfig(header, trustIncoming, maxLength);
+        }
+    }
 }

@@ -1,0 +1,724 @@
+package dev.bulwark.core.config;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.bulwark.core.bodylimit.BodyLimitConfig;
+import dev.bulwark.core.cors.CorsConfig;
+import dev.bulwark.core.headers.SecurityHeadersConfig;
+import dev.bulwark.core.requestid.RequestIdConfig;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a Bulwark configuration file (YAML, or JSON) into a {@link BulwarkConfig}, through the same builders
+ * Java callers use.
+ *
+ * <p>Scalars may use {@code ${VAR}}, {@code ${VAR:-default}} (the default applies when the variable is unset
+ * or empty) and {@code ${file:/path}} (the file's content without trailing newlines; relative paths resolve
+ * against the configuration file's directory); {@code $${} writes a literal {@code ${}. Interpolation happens
+ * after parsing, so a variable's value can never inject YAML structure.
+ *
+ * <p>This checks the file's shape: unknown keys, wrong types, unparseable durations and sizes, unset
+ * variables. Every problem is collected and reported together in one {@link ConfigException}. Semantic
+ * checks (paths, references between sections, ranges) belong to
+ * {@link dev.bulwark.core.routing.RouteCompiler}, so configurations built in Java get the same errors.
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class ConfigLoader {
+
+    private static final ObjectMapper YAML = YAMLMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,18})\\s*(ms|s|m|h|d)?", Pattern.CASE_INSENSITIVE);
+    private static final Pattern SIZE = Pattern.compile("(\\d{1,18})\\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?",
+            Pattern.CASE_INSENSITIVE);
+    private static final Pattern INTEGER = Pattern.compile("[+-]?\\d{1,10}");
+    private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+    private static final List<String> ROOT_KEYS =
+            List.of("mode", "server", "upstreams", "defaults", "policies", "routes");
+    private static final List<String> SERVER_KEYS = List.of("host", "port", "tls", "http2", "adminPort",
+            "trustedProxies", "allowedHosts", "maxHeaderCount", "maxHeaderBytes", "shutdownTimeout",
+            "fallbackUpstream", "accessLog");
+    private static final List<String> TLS_KEYS = List.of("certificate", "privateKey");
+    private static final List<String> UPSTREAM_KEYS =
+            List.of("url", "connectTimeout", "responseTimeout", "maxConnections", "http2");
+    private static final List<String> POLICY_KEYS = List.of("requestId", "headers", "cors", "bodyLimit");
+    private static final List<String> ROUTE_KEYS = List.of("id", "match", "upstream", "policies", "policy",
+            "requestId", "headers", "cors", "bodyLimit");
+    private static final List<String> MATCH_KEYS = List.of("path", "methods", "hosts");
+    private static final List<String> REQUEST_ID_KEYS = List.of("header", "trustIncoming", "maxLength");
+    private static final List<String> HEADERS_KEYS = List.of("contentSecurityPolicy", "hsts", "frameOptions",
+            "noSniff", "referrerPolicy", "crossOriginResourcePolicy", "permissionsPolicy", "removeResponseHeaders");
+    private static final List<String> HSTS_KEYS = List.of("maxAge", "includeSubDomains", "preload");
+    private static final List<String> CORS_KEYS = List.of("allowedOrigins", "allowedOriginRegexes",
+            "allowCredentials", "allowedMethods", "allowedHeaders", "exposedHeaders", "maxAge");
+    private static final List<String> BODY_LIMIT_KEYS = List.of("json", "text", "other");
+
+    private ConfigLoader() {
+    }
+
+    /**
+     * Loads a file, interpolating from the process environment.
+     *
+     * @throws ConfigException when the file cannot be read or has problems, listing all of them
+     */
+    public static BulwarkConfig load(Path file) {
+        return load(file, System::getenv);
+    }
+
+    /**
+     * Loads a file, interpolating from {@code env}.
+     *
+     * @param env looks up an environment variable; returns {@code null} when unset
+     * @throws ConfigException when the file cannot be read or has problems, listing all of them
+     */
+    public static BulwarkConfig load(Path file, Function<String, String> env) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ConfigException(List.of(new ConfigProblem("",
+                    "cannot read config file " + file + " (" + e.getClass().getSimpleName() + ")")));
+        }
+        Path parent = file.toAbsolutePath().getParent();
+        return parse(text, file.getFileName().toString(), env, parent);
+    }
+
+    /**
+     * Parses configuration text. JSON is recognised by a {@code .json} source name or a leading {@code {};
+     * anything else is read as YAML. Relative file references resolve against the working directory.
+     *
+     * @param sourceName the file name, used to pick the syntax
+     * @param env        looks up an environment variable; returns {@code null} when unset
+     * @throws ConfigException listing every problem found
+     */
+    public static BulwarkConfig parse(String text, String sourceName, Function<String, String> env) {
+        return parse(text, sourceName, env, null);
+    }
+
+    private static BulwarkConfig parse(String text, String sourceName, Function<String, String> env, Path baseDir) {
+        boolean json = sourceName.toLowerCase(Locale.ROOT).endsWith(".json") || text.stripLeading().startsWith("{");
+        JsonNode root;
+        try {
+            root = (json ? JSON : YAML).readTree(text);
+        } catch (JacksonException e) {
+            throw new ConfigException(List.of(new ConfigProblem("", syntaxError(e))));
+        }
+        Walk walk = new Walk(env, baseDir);
+        BulwarkConfig config = walk.root(root);
+        if (!walk.problems.isEmpty()) {
+            throw new ConfigException(walk.problems);
+        }
+        return config;
+    }
+
+    private static String syntaxError(JacksonException e) {
+        JsonLocation at = e.getLocation();
+        String message = Objects.requireNonNullElse(e.getOriginalMessage(), "unreadable").replaceAll("\\s+", " ").trim();
+        return at == null || at.getLineNr() < 0
+                ? "syntax error: " + message
+                : "syntax error at line " + at.getLineNr() + ", column " + at.getColumnNr() + ": " + message;
+    }
+
+    /** A scalar after interpolation; {@code secret} when any part came from a file, so errors never show it. */
+    private record Scalar(String value, boolean secret) {
+        String shown() {
+            return secret ? "(value from a secret file)" : quote(value);
+        }
+    }
+
+    /** One pass over the tree; collects problems instead of stopping at the first. */
+    private static final class Walk {
+        private final Function<String, String> env;
+        private final Path baseDir;
+        private final List<ConfigProblem> problems = new ArrayList<>();
+
+        Walk(Function<String, String> env, Path baseDir) {
+            this.env = env;
+            this.baseDir = baseDir;
+        }
+
+        BulwarkConfig root(JsonNode root) {
+            BulwarkConfig.Builder builder = BulwarkConfig.builder();
+            if (root == null || root.isMissingNode() || root.isNull()) {
+                return builder.build();
+            }
+            Map<String, JsonNode> keys = object(root, "", ROOT_KEYS);
+            if (keys == null) {
+                return builder.build();
+            }
+            with(keys, "mode", node -> {
+                Scalar mode = scalar(node, "mode");
+                if (mode != null) {
+                    switch (mode.value().toLowerCase(Locale.ROOT)) {
+                        case "development" -> builder.mode(Mode.DEVELOPMENT);
+                        case "production" -> builder.mode(Mode.PRODUCTION);
+                        default -> problem("mode", mode.shown() + " is not a mode (expected development or production)");
+                    }
+                }
+            });
+            with(keys, "server", node -> builder.server(server(node, "server")));
+            with(keys, "upstreams", node -> entries(node, "upstreams",
+                    (name, value) -> builder.upstream(name, upstream(value, child("upstreams", name)))));
+            with(keys, "defaults", node -> builder.defaults(policy(node, "defaults", POLICY_KEYS)));
+            with(keys, "policies", node -> entries(node, "policies",
+                    (name, value) -> builder.policy(name, policy(value, child("policies", name), POLICY_KEYS))));
+            with(keys, "routes", node -> {
+                if (!node.isArray()) {
+                    problem("routes", describe(node) + " is not a list of routes");
+                    return;
+                }
+                for (int i = 0; i < node.size(); i++) {
+                    builder.route(route(node.get(i), "routes[" + i + "]"));
+                }
+            });
+            return builder.build();
+        }
+
+        private ServerConfig server(JsonNode node, String path) {
+            ServerConfig.Builder b = ServerConfig.builder();
+            Map<String, JsonNode> keys = object(node, path, SERVER_KEYS);
+            if (keys == null) {
+                return b.build();
+            }
+            with(keys, "host", n -> ifSet(string(n, child(path, "host")), b::host));
+            with(keys, "port", n -> ifSet(integer(n, child(path, "port")), b::port));
+            with(keys, "tls", n -> {
+                String tlsPath = child(path, "tls");
+                Map<String, JsonNode> tls = object(n, tlsPath, TLS_KEYS);
+                if (tls != null) {
+                    Path certificate = file(tls.get("certificate"), child(tlsPath, "certificate"));
+                    Path privateKey = file(tls.get("privateKey"), child(tlsPath, "privateKey"));
+                    b.tls(certificate, privateKey);
+                }
+            });
+            with(keys, "http2", n -> ifSet(bool(n, child(path, "http2")), b::http2));
+            with(keys, "adminPort", n -> b.adminPort(n.isNull() ? null : integer(n, child(path, "adminPort"))));
+            with(keys, "trustedProxies", n -> ifSet(strings(n, child(path, "trustedProxies")), b::trustedProxies));
+            with(keys, "allowedHosts", n -> ifSet(strings(n, child(path, "allowedHosts")), b::allowedHosts));
+            with(keys, "maxHeaderCount", n -> ifSet(integer(n, child(path, "maxHeaderCount")), b::maxHeaderCount));
+            with(keys, "maxHeaderBytes", n -> ifSet(size(n, child(path, "maxHeaderBytes")), bytes -> {
+                if (bytes > Integer.MAX_VALUE) {
+                    problem(child(path, "maxHeaderBytes"), bytes + " bytes is too large (at most 2GB)");
+                } else {
+                    b.maxHeaderBytes(bytes.intValue());
+                }
+            }));
+            with(keys, "shutdownTimeout", n -> ifSet(duration(n, child(path, "shutdownTimeout")), b::shutdownTimeout));
+            with(keys, "fallbackUpstream", n -> b.fallbackUpstream(string(n, child(path, "fallbackUpstream"))));
+            with(keys, "accessLog", n -> ifSet(bool(n, child(path, "accessLog")), b::accessLog));
+            return b.build();
+        }
+
+        private UpstreamConfig.Builder upstream(JsonNode node, String path) {
+            UpstreamConfig.Builder b = UpstreamConfig.builder();
+            Map<String, JsonNode> keys = object(node, path, UPSTREAM_KEYS);
+            if (keys == null) {
+                return b;
+            }
+            with(keys, "url", n -> {
+                Scalar url = scalar(n, child(path, "url"));
+                if (url != null) {
+                    try {
+                        b.url(url.value());
+                    } catch (IllegalArgumentException e) {
+                        problem(child(path, "url"), url.shown() + " is not a url (expected e.g. http://127.0.0.1:8081)");
+                    }
+                }
+            });
+            with(keys, "connectTimeout", n -> ifSet(duration(n, child(path, "connectTimeout")), b::connectTimeout));
+            with(keys, "responseTimeout", n -> ifSet(duration(n, child(path, "responseTimeout")), b::responseTimeout));
+            with(keys, "maxConnections", n -> ifSet(integer(n, child(path, "maxConnections")), b::maxConnections));
+            with(keys, "http2", n -> ifSet(bool(n, child(path, "http2")), b::http2));
+            return b;
+        }
+
+        private RouteConfig route(JsonNode node, String path) {
+            Map<String, JsonNode> keys = object(node, path, ROUTE_KEYS);
+            if (keys == null) {
+                return RouteConfig.builder(null).build();
+            }
+            String id = keys.containsKey("id") ? string(keys.get("id"), child(path, "id")) : null;
+            RouteConfig.Builder b = RouteConfig.builder(id);
+            with(keys, "match", n -> {
+                String matchPath = child(path, "match");
+                Map<String, JsonNode> match = object(n, matchPath, MATCH_KEYS);
+                if (match != null) {
+                    with(match, "path", p -> b.path(string(p, child(matchPath, "path"))));
+                    with(match, "methods", m -> ifSet(strings(m, child(matchPath, "methods")), b::methods));
+                    with(match, "hosts", h -> ifSet(strings(h, child(matchPath, "hosts")), b::hosts));
+                }
+            });
+            with(keys, "upstream", n -> b.upstream(string(n, child(path, "upstream"))));
+            if (keys.containsKey("policy") && keys.containsKey("policies")) {
+                problem(child(path, "policy"), "use either policy or policies, not both");
+            }
+            with(keys, "policy", n -> ifSet(string(n, child(path, "policy")), b::policies));
+            with(keys, "policies", n -> ifSet(strings(n, child(path, "policies")), b::policies));
+            b.inline(policyFrom(keys, path));
+            return b.build();
+        }
+
+        private PolicyConfig policy(JsonNode node, String path, List<String> allowed) {
+            Map<String, JsonNode> keys = object(node, path, allowed);
+            return keys == null ? PolicyConfig.EMPTY : policyFrom(keys, path);
+        }
+
+        /** Reads the feature keys shared by {@code defaults}, named policies and routes. */
+        private PolicyConfig policyFrom(Map<String, JsonNode> keys, String path) {
+            PolicyConfig.Builder b = PolicyConfig.builder();
+            with(keys, "requestId", n -> b.requestId(requestId(n, child(path, "requestId"))));
+            with(keys, "headers", n -> b.headers(headers(n, child(path, "headers"))));
+            with(keys, "cors", n -> b.cors(cors(n, child(path, "cors"))));
+            with(keys, "bodyLimit", n -> b.bodyLimit(bodyLimit(n, child(path, "bodyLimit"))));
+            return b.build();
+        }
+
+        private RequestIdConfig requestId(JsonNode node, String path) {
+            RequestIdConfig.Builder b = RequestIdConfig.builder();
+            Map<String, JsonNode> keys = object(node, path, REQUEST_ID_KEYS);
+            if (keys != null) {
+                with(keys, "header", n -> ifSet(string(n, child(path, "header")), b::header));
+                with(keys, "trustIncoming", n -> ifSet(bool(n, child(path, "trustIncoming")), b::trustIncoming));
+                with(keys, "maxLength", n -> ifSet(integer(n, child(path, "maxLength")), b::maxLength));
+            }
+            return b.build();
+        }
+
+        private SecurityHeadersConfig headers(JsonNode node, String path) {
+            SecurityHeadersConfig.Builder b = SecurityHeadersConfig.builder();
+            if (isOff(node)) {
+                return b.disableAll().build();
+            }
+            if (node.isBoolean() && node.booleanValue()) {
+                return b.build();
+            }
+            Map<String, JsonNode> keys = object(node, path, HEADERS_KEYS);
+            if (keys == null) {
+                return b.build();
+            }
+            with(keys, "contentSecurityPolicy", n -> b.contentSecurityPolicy(optionalString(n, child(path, "contentSecurityPolicy"))));
+            with(keys, "hsts", n -> b.hsts(hsts(n, child(path, "hsts"))));
+            with(keys, "frameOptions", n -> b.frameOptions(optionalString(n, child(path, "frameOptions"))));
+            with(keys, "noSniff", n -> ifSet(bool(n, child(path, "noSniff")), b::noSniff));
+            with(keys, "referrerPolicy", n -> b.referrerPolicy(optionalString(n, child(path, "referrerPolicy"))));
+            with(keys, "crossOriginResourcePolicy",
+                    n -> b.crossOriginResourcePolicy(optionalString(n, child(path, "crossOriginResourcePolicy"))));
+            with(keys, "permissionsPolicy", n -> b.permissionsPolicy(optionalString(n, child(path, "permissionsPolicy"))));
+            with(keys, "removeResponseHeaders",
+                    n -> ifSet(strings(n, child(path, "removeResponseHeaders")), b::removeResponseHeaders));
+            return b.build();
+        }
+
+        private SecurityHeadersConfig.Hsts hsts(JsonNode node, String path) {
+            SecurityHeadersConfig.Hsts defaults = SecurityHeadersConfig.DEFAULT.hsts();
+            if (isOff(node)) {
+                return null;
+            }
+            if (node.isBoolean()) {
+                return defaults;
+            }
+            Map<String, JsonNode> keys = object(node, path, HSTS_KEYS);
+            if (keys == null) {
+                return defaults;
+            }
+            Duration maxAge = keys.containsKey("maxAge") ? duration(keys.get("maxAge"), child(path, "maxAge")) : null;
+            Boolean sub = keys.containsKey("includeSubDomains")
+                    ? bool(keys.get("includeSubDomains"), child(path, "includeSubDomains")) : null;
+            Boolean preload = keys.containsKey("preload") ? bool(keys.get("preload"), child(path, "preload")) : null;
+            return new SecurityHeadersConfig.Hsts(
+                    maxAge != null ? maxAge : defaults.maxAge(),
+                    sub != null ? sub : defaults.includeSubDomains(),
+                    preload != null ? preload : defaults.preload());
+        }
+
+        private CorsConfig cors(JsonNode node, String path) {
+            CorsConfig.Builder b = CorsConfig.builder();
+            Map<String, JsonNode> keys = object(node, path, CORS_KEYS);
+            if (keys != null) {
+                with(keys, "allowedOrigins", n -> ifSet(strings(n, child(path, "allowedOrigins")), b::allowedOrigins));
+                with(keys, "allowedOriginRegexes",
+                        n -> ifSet(strings(n, child(path, "allowedOriginRegexes")), b::allowedOriginRegexes));
+                with(keys, "allowCredentials", n -> ifSet(bool(n, child(path, "allowCredentials")), b::allowCredentials));
+                with(keys, "allowedMethods", n -> ifSet(strings(n, child(path, "allowedMethods")),
+                        methods -> b.allowedMethods(methods.stream().map(m -> m.toUpperCase(Locale.ROOT)).toList())));
+                with(keys, "allowedHeaders", n -> ifSet(strings(n, child(path, "allowedHeaders")), b::allowedHeaders));
+                with(keys, "exposedHeaders", n -> ifSet(strings(n, child(path, "exposedHeaders")), b::exposedHeaders));
+                with(keys, "maxAge", n -> ifSet(duration(n, child(path, "maxAge")), b::maxAge));
+            }
+            return b.build();
+        }
+
+        private BodyLimitConfig bodyLimit(JsonNode node, String path) {
+            BodyLimitConfig.Builder b = BodyLimitConfig.builder();
+            if (!node.isObject()) {
+                ifSet(size(node, path), b::all);
+                return b.build();
+            }
+            Map<String, JsonNode> keys = object(node, path, BODY_LIMIT_KEYS);
+            if (keys != null) {
+                with(keys, "json", n -> ifSet(size(n, child(path, "json")), b::json));
+                with(keys, "text", n -> ifSet(size(n, child(path, "text")), b::text));
+                with(keys, "other", n -> ifSet(size(n, child(path, "other")), b::other));
+            }
+            return b.build();
+        }
+
+        // ---- structure ----
+
+        /**
+         * @return the mapping's entries in file order, or {@code null} (with a problem recorded) when the node
+         *     is not a mapping; every key outside {@code allowed} is reported
+         */
+        private Map<String, JsonNode> object(JsonNode node, String path, List<String> allowed) {
+            if (!node.isObject()) {
+                problem(path, describe(node) + " is not a mapping (expected keys: " + String.join(", ", allowed) + ")");
+                return null;
+            }
+            Map<String, JsonNode> keys = new LinkedHashMap<>();
+            for (Map.Entry<String, JsonNode> entry : node.properties()) {
+                if (allowed.contains(entry.getKey())) {
+                    keys.put(entry.getKey(), entry.getValue());
+                } else {
+                    problem(child(path, entry.getKey()), unknownKey(entry.getKey(), allowed));
+                }
+            }
+            return keys;
+        }
+
+        private void entries(JsonNode node, String path, BiConsumer<String, JsonNode> each) {
+            if (!node.isObject()) {
+                problem(path, describe(node) + " is not a mapping of names to settings");
+                return;
+            }
+            for (Map.Entry<String, JsonNode> entry : node.properties()) {
+                each.accept(entry.getKey(), entry.getValue());
+            }
+        }
+
+        private static void with(Map<String, JsonNode> keys, String key, Consumer<JsonNode> action) {
+            JsonNode node = keys.get(key);
+            if (node != null) {
+                action.accept(node);
+            }
+        }
+
+        private static <T> void ifSet(T value, Consumer<T> action) {
+            if (value != null) {
+                action.accept(value);
+            }
+        }
+
+        // ---- scalars; each returns null after recording a problem ----
+
+        private Scalar scalar(JsonNode node, String path) {
+            if (node == null || node.isNull()) {
+                problem(path, "null is not allowed here (expected a value)");
+                return null;
+            }
+            if (!node.isValueNode()) {
+                problem(path, describe(node) + " is not a single value");
+                return null;
+            }
+            return node.isTextual() ? interpolate(node.textValue(), path) : new Scalar(node.asText(), false);
+        }
+
+        private String string(JsonNode node, String path) {
+            Scalar scalar = scalar(node, path);
+            return scalar == null ? null : scalar.value();
+        }
+
+        /** A header value where {@code null} or {@code false} means "do not send it". */
+        private String optionalString(JsonNode node, String path) {
+            return isOff(node) ? null : string(node, path);
+        }
+
+        private Integer integer(JsonNode node, String path) {
+            Scalar scalar = scalar(node, path);
+            if (scalar == null) {
+                return null;
+            }
+            String text = scalar.value().trim();
+            if (INTEGER.matcher(text).matches()) {
+                long value = Long.parseLong(text);
+                if (value >= Integer.MIN_VALUE && value <= Integer.MAX_VALUE) {
+                    return (int) value;
+                }
+            }
+            problem(path, scalar.shown() + " is not an integer");
+            return null;
+        }
+
+        private Boolean bool(JsonNode node, String path) {
+            Scalar scalar = scalar(node, path);
+            if (scalar == null) {
+                return null;
+            }
+            return switch (scalar.value().trim().toLowerCase(Locale.ROOT)) {
+                case "true" -> true;
+                case "false" -> false;
+                default -> {
+                    problem(path, scalar.shown() + " is not a boolean (expected true or false)");
+                    yield null;
+                }
+            };
+        }
+
+        private Duration duration(JsonNode node, String path) {
+            Scalar scalar = scalar(node, path);
+            if (scalar == null) {
+                return null;
+            }
+            String text = scalar.value().trim();
+            Matcher m = DURATION.matcher(text);
+            if (m.matches()) {
+                long amount = Long.parseLong(m.group(1));
+                String unit = m.group(2) == null ? "s" : m.group(2).toLowerCase(Locale.ROOT);
+                try {
+                    return switch (unit) {
+                        case "ms" -> Duration.ofMillis(amount);
+                        case "s" -> Duration.ofSeconds(amount);
+                        case "m" -> Duration.ofMinutes(amount);
+                        case "h" -> Duration.ofHours(amount);
+                        default -> Duration.ofDays(amount);
+                    };
+                } catch (ArithmeticException e) {
+                    problem(path, scalar.shown() + " is too long a duration");
+                    return null;
+                }
+            }
+            if (text.regionMatches(true, 0, "PT", 0, 2) || text.regionMatches(true, 0, "P", 0, 1)) {
+                try {
+                    Duration parsed = Duration.parse(text);
+                    if (!parsed.isNegative()) {
+                        return parsed;
+                    }
+                } catch (DateTimeParseException ignored) {
+                    // falls through to the common message
+                }
+            }
+            problem(path, scalar.shown() + " is not a duration (expected e.g. 500ms, 30s, 2m, 1h, 1d; a plain number is seconds)");
+            return null;
+        }
+
+        private Long size(JsonNode node, String path) {
+            Scalar scalar = scalar(node, path);
+            if (scalar == null) {
+                return null;
+            }
+            Matcher m = SIZE.matcher(scalar.value().trim());
+            if (!m.matches()) {
+                problem(path, scalar.shown() + " is not a size (expected bytes or e.g. 512KB, 5MB, 1GB; 1KB = 1024 bytes)");
+                return null;
+            }
+            long amount = Long.parseLong(m.group(1));
+            String unit = m.group(2) == null ? "b" : m.group(2).toLowerCase(Locale.ROOT);
+            long factor = switch (unit.charAt(0)) {
+                case 'k' -> 1024L;
+                case 'm' -> 1024L * 1024L;
+                case 'g' -> 1024L * 1024L * 1024L;
+                default -> 1L;
+            };
+            try {
+                return Math.multiplyExact(amount, factor);
+            } catch (ArithmeticException e) {
+                problem(path, scalar.shown() + " is too large a size");
+                return null;
+            }
+        }
+
+        /** A list of scalars; a single scalar is accepted as a list of one. */
+        private List<String> strings(JsonNode node, String path) {
+            if (node.isValueNode() && !node.isNull()) {
+                String one = string(node, path);
+                return one == null ? null : List.of(one);
+            }
+            if (!node.isArray()) {
+                problem(path, describe(node) + " is not a list");
+                return null;
+            }
+            List<String> values = new ArrayList<>();
+            boolean ok = true;
+            for (int i = 0; i < node.size(); i++) {
+                String value = string(node.get(i), path + "[" + i + "]");
+                ok &= value != null;
+                values.add(value);
+            }
+            return ok ? values : null;
+        }
+
+        private Path file(JsonNode node, String path) {
+            if (node == null) {
+                return null;
+            }
+            String name = string(node, path);
+            if (name == null) {
+                return null;
+            }
+            Path file = Path.of(name);
+            return baseDir == null || file.isAbsolute() ? file : baseDir.resolve(file);
+        }
+
+        // ---- interpolation ----
+
+        private Scalar interpolate(String text, String path) {
+            if (text.indexOf('$') < 0) {
+                return new Scalar(text, false);
+            }
+            StringBuilder out = new StringBuilder(text.length());
+            boolean secret = false;
+            int i = 0;
+            while (i < text.length()) {
+                char c = text.charAt(i);
+                if (text.startsWith("$${", i)) {
+                    out.append("${");
+                    i += 3;
+                } else if (text.startsWith("${", i)) {
+                    int close = text.indexOf('}', i + 2);
+                    if (close < 0) {
+                        problem(path, "unterminated ${ in " + quote(text) + " (expected ${NAME}, ${NAME:-default} or ${file:/path})");
+                        return null;
+                    }
+                    String expression = text.substring(i + 2, close);
+                    String value;
+                    if (expression.startsWith("file:")) {
+                        value = readSecret(expression.substring("file:".length()), path);
+                        secret = true;
+                    } else {
+                        value = variable(expression, path);
+                    }
+                    if (value == null) {
+                        return null;
+                    }
+                    out.append(value);
+                    i = close + 1;
+                } else {
+                    out.append(c);
+                    i++;
+                }
+            }
+            return new Scalar(out.toString(), secret);
+        }
+
+        private String variable(String expression, String path) {
+            int dash = expression.indexOf(":-");
+            String name = dash < 0 ? expression : expression.substring(0, dash);
+            if (!VARIABLE.matcher(name).matches()) {
+                problem(path, quote("${" + expression + "}") + " is not a valid reference (expected ${NAME}, ${NAME:-default} or ${file:/path})");
+                return null;
+            }
+            String value = env.apply(name);
+            if (dash >= 0 && (value == null || value.isEmpty())) {
+                return expression.substring(dash + 2);
+            }
+            if (value == null) {
+                problem(path, "environment variable " + name + " is not set (write ${" + name + ":-default} to give a default)");
+            }
+            return value;
+        }
+
+        private String readSecret(String name, String path) {
+            Path file = Path.of(name);
+            if (baseDir != null && !file.isAbsolute()) {
+                file = baseDir.resolve(file);
+            }
+            try {
+                String content = Files.readString(file, StandardCharsets.UTF_8);
+                int end = content.length();
+                while (end > 0 && (content.charAt(end - 1) == '\n' || content.charAt(end - 1) == '\r')) {
+                    end--;
+                }
+                return content.substring(0, end);
+            } catch (IOException e) {
+                problem(path, "cannot read secret file " + quote(file.toString()) + " (" + e.getClass().getSimpleName() + ")");
+                return null;
+            }
+        }
+
+        // ---- messages ----
+
+        private void problem(String path, String message) {
+            problems.add(new ConfigProblem(path, message));
+        }
+
+        private static boolean isOff(JsonNode node) {
+            return node.isNull() || (node.isBoolean() && !node.booleanValue());
+        }
+
+        private static String child(String path, String key) {
+            return path.isEmpty() ? key : path + "." + key;
+        }
+
+        private static String describe(JsonNode node) {
+            if (node.isNull()) {
+                return "null";
+            }
+            if (node.isArray()) {
+                return "a list";
+            }
+            if (node.isObject()) {
+                return "a mapping";
+            }
+            return node.isTextual() ? quote(node.textValue()) : node.asText();
+        }
+
+        private static String unknownKey(String key, List<String> allowed) {
+            for (String candidate : allowed) {
+                int tolerance = candidate.length() >= 4 ? 2 : 1;
+                if (distance(key.toLowerCase(Locale.ROOT), candidate.toLowerCase(Locale.ROOT)) <= tolerance) {
+                    return "unknown key; did you mean " + quote(candidate) + "?";
+                }
+            }
+            return "unknown key (expected one of: " + String.join(", ", allowed) + ")";
+        }
+
+        /** Levenshtein distance, for typo suggestions on short keys. */
+        private static int distance(String a, String b) {
+            int[] previous = new int[b.length() + 1];
+            int[] current = new int[b.length() + 1];
+            for (int j = 0; j <= b.length(); j++) {
+                previous[j] = j;
+            }
+            for (int i = 1; i <= a.length(); i++) {
+                current[0] = i;
+                for (int j = 1; j <= b.length(); j++) {
+                    int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                    current[j] = Math.min(substitution, Math.min(previous[j] + 1, current[j - 1] + 1));
+                }
+                int[] swap = previous;
+                previous = current;
+                current = swap;
+            }
+            return previous[b.length()];
+        }
+    }
+
+    private static String quote(String value) {
+        return ConfigProblem.quote(value);
+    }
+}

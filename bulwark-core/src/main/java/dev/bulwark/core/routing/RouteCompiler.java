@@ -1,0 +1,483 @@
+package dev.bulwark.core.routing;
+
+import dev.bulwark.api.SecurityFilter;
+import dev.bulwark.core.bodylimit.BodyLimitConfig;
+import dev.bulwark.core.bodylimit.BodyLimitFilter;
+import dev.bulwark.core.chain.FilterChain;
+import dev.bulwark.core.config.BulwarkConfig;
+import dev.bulwark.core.config.ConfigException;
+import dev.bulwark.core.config.ConfigProblem;
+import dev.bulwark.core.config.Mode;
+import dev.bulwark.core.config.PolicyConfig;
+import dev.bulwark.core.config.RouteConfig;
+import dev.bulwark.core.config.ServerConfig;
+import dev.bulwark.core.config.TlsConfig;
+import dev.bulwark.core.config.UpstreamConfig;
+import dev.bulwark.core.cors.CorsConfig;
+import dev.bulwark.core.cors.CorsFilter;
+import dev.bulwark.core.edge.HeaderLimitFilter;
+import dev.bulwark.core.edge.HostAllowlistFilter;
+import dev.bulwark.core.headers.SecurityHeadersConfig;
+import dev.bulwark.core.headers.SecurityHeadersFilter;
+import dev.bulwark.core.requestid.RequestIdConfig;
+import dev.bulwark.core.requestid.RequestIdFilter;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * Validates a {@link BulwarkConfig} and compiles it into {@link CompiledRoutes}: patterns parsed, policies
+ * merged (defaults, then named policies in listed order, then the route's inline settings, each feature
+ * replaced as a whole), upstreams resolved, each route's filter chain built.
+ *
+ * <p>Every check lives here rather than in the YAML loader, so a configuration built in Java gets the same
+ * errors, with the same key paths ({@code routes[2].match.path}, {@code upstreams.backend.url}), as one
+ * loaded from a file. Stateless and thread-safe.
+ */
+public final class RouteCompiler {
+
+    private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+    private static final Pattern ROUTE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+    private static final Pattern ORIGIN = Pattern.compile(
+            "[a-z][a-z0-9+.-]*://(\\*\\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\\d{1,5})?"
+                    + "|[a-z][a-z0-9+.-]*://\\[[0-9a-f:.]+](:\\d{1,5})?",
+            Pattern.CASE_INSENSITIVE);
+    private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
+    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
+    private static final String FALLBACK_CHAIN_ID = "_fallback";
+
+    private RouteCompiler() {
+    }
+
+    /**
+     * @return the compiled routes
+     * @throws ConfigException listing every problem found, each with its key path
+     */
+    public static CompiledRoutes compile(BulwarkConfig config) {
+        Check check = new Check(config);
+        check.all();
+        if (!check.problems.isEmpty()) {
+            throw new ConfigException(check.problems);
+        }
+        return check.build();
+    }
+
+    /** One compilation; collects problems instead of stopping at the first. */
+    private static final class Check {
+        private final BulwarkConfig config;
+        private final ServerConfig server;
+        private final Mode mode;
+        private final List<ConfigProblem> problems = new ArrayList<>();
+        private final List<PathPattern> patterns = new ArrayList<>();
+        private final List<HostPattern[]> hostPatterns = new ArrayList<>();
+
+        Check(BulwarkConfig config) {
+            this.config = config;
+            this.server = config.server() != null ? config.server() : ServerConfig.DEFAULT;
+            this.mode = config.mode() != null ? config.mode() : Mode.DEVELOPMENT;
+        }
+
+        void all() {
+            if (config.mode() == null) {
+                problem("mode", "is required (expected development or production)");
+            }
+            server();
+            new TreeSet<>(config.upstreams().keySet()).forEach(name ->
+                    upstream(config.upstreams().get(name), "upstreams." + name));
+            if (config.defaults() != null) {
+                policy(config.defaults(), "defaults");
+            }
+            new TreeSet<>(config.policies().keySet()).forEach(name ->
+                    policy(config.policies().get(name), "policies." + name));
+            Map<String, Integer> ids = new HashMap<>();
+            for (int i = 0; i < config.routes().size(); i++) {
+                route(config.routes().get(i), "routes[" + i + "]", ids, i);
+            }
+        }
+
+        // ---- server ----
+
+        private void server() {
+            String path = "server";
+            if (server.host() == null || server.host().isBlank()) {
+                problem(path + ".host", "is required (expected a bind address such as 0.0.0.0)");
+            }
+            port(server.port(), path + ".port");
+            if (server.adminPort() != null) {
+                port(server.adminPort(), path + ".adminPort");
+                if (server.adminPort() == server.port() && server.port() != 0) {
+                    problem(path + ".adminPort", server.adminPort() + " is the same as server.port");
+                }
+            }
+            TlsConfig tls = server.tls();
+            if (tls != null) {
+                readableFile(tls.certificate(), path + ".tls.certificate");
+                readableFile(tls.privateKey(), path + ".tls.privateKey");
+            }
+            List<String> proxies = server.trustedProxies();
+            for (int i = 0; i < proxies.size(); i++) {
+                cidr(proxies.get(i), path + ".trustedProxies[" + i + "]");
+            }
+            List<String> hosts = server.allowedHosts();
+            for (int i = 0; i < hosts.size(); i++) {
+                hostPattern(hosts.get(i), path + ".allowedHosts[" + i + "]");
+            }
+            positive(server.maxHeaderCount(), path + ".maxHeaderCount");
+            positive(server.maxHeaderBytes(), path + ".maxHeaderBytes");
+            duration(server.shutdownTimeout(), path + ".shutdownTimeout", false);
+            if (server.fallbackUpstream() != null) {
+                upstreamReference(server.fallbackUpstream(), path + ".fallbackUpstream");
+            }
+        }
+
+        private void port(int port, String path) {
+            if (port < 0 || port > 65535) {
+                problem(path, port + " is not a port (expected 0..65535)");
+            }
+        }
+
+        private void readableFile(Path file, String path) {
+            if (file == null) {
+                problem(path, "is required (expected a PEM file)");
+            } else if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+                problem(path, quote(file.toString()) + " does not exist or is not a readable file");
+            }
+        }
+
+        private void cidr(String cidr, String path) {
+            if (cidr == null) {
+                problem(path, "null is not a CIDR");
+                return;
+            }
+            String expected = " is not a CIDR (expected e.g. 10.0.0.0/8, 192.168.1.7 or fd00::/8)";
+            int slash = cidr.indexOf('/');
+            String address = slash < 0 ? cidr : cidr.substring(0, slash);
+            int bits;
+            if (IPV4.matcher(address).matches()) {
+                for (String octet : address.split("\\.")) {
+                    if (Integer.parseInt(octet) > 255) {
+                        problem(path, quote(cidr) + expected);
+                        return;
+                    }
+                }
+                bits = 32;
+            } else if (IPV6.matcher(address).matches() && isIpv6Literal(address)) {
+                bits = 128;
+            } else {
+                problem(path, quote(cidr) + expected);
+                return;
+            }
+            if (slash >= 0) {
+                String prefix = cidr.substring(slash + 1);
+                if (!prefix.matches("\\d{1,3}") || Integer.parseInt(prefix) > bits) {
+                    problem(path, quote(cidr) + " has an invalid prefix length (expected 0.." + bits + ")");
+                }
+            }
+        }
+
+        /** Only called on strings made of hex digits, colons and dots, so this never performs a DNS lookup. */
+        private static boolean isIpv6Literal(String address) {
+            try {
+                return InetAddress.getByName(address).getAddress().length == 16;
+            } catch (UnknownHostException e) {
+                return false;
+            }
+        }
+
+        private HostPattern hostPattern(String pattern, String path) {
+            if (pattern == null) {
+                problem(path, "null is not a host pattern");
+                return null;
+            }
+            try {
+                return HostPattern.parse(pattern);
+            } catch (IllegalArgumentException e) {
+                problem(path, e.getMessage());
+                return null;
+            }
+        }
+
+        // ---- upstreams ----
+
+        private void upstream(UpstreamConfig upstream, String path) {
+            URI url = upstream.url();
+            if (url == null) {
+                problem(path + ".url", "is required (expected e.g. http://127.0.0.1:8081)");
+            } else {
+                String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+                if (!scheme.equals("http") && !scheme.equals("https")) {
+                    problem(path + ".url", quote(url.toString()) + " must use http or https");
+                } else if (url.getHost() == null || url.getHost().isEmpty()) {
+                    problem(path + ".url", quote(url.toString()) + " has no host (expected e.g. http://127.0.0.1:8081)");
+                } else if (url.getRawUserInfo() != null) {
+                    problem(path + ".url", "must not contain credentials (they would end up in logs)");
+                } else if (url.getRawQuery() != null || url.getRawFragment() != null) {
+                    problem(path + ".url", quote(url.toString()) + " must not have a query or fragment");
+                }
+            }
+            duration(upstream.connectTimeout(), path + ".connectTimeout", true);
+            duration(upstream.responseTimeout(), path + ".responseTimeout", true);
+            positive(upstream.maxConnections(), path + ".maxConnections");
+        }
+
+        private boolean upstreamReference(String name, String path) {
+            if (!config.upstreams().containsKey(name)) {
+                problem(path, quote(name) + " is not a defined upstream (defined: " + names(config.upstreams()) + ")");
+                return false;
+            }
+            return true;
+        }
+
+        // ---- policies ----
+
+        private void policy(PolicyConfig policy, String path) {
+            if (policy == null) {
+                return;
+            }
+            if (policy.requestId() != null) {
+                requestId(policy.requestId(), path + ".requestId");
+            }
+            if (policy.headers() != null) {
+                headers(policy.headers(), path + ".headers");
+            }
+            if (policy.cors() != null) {
+                cors(policy.cors(), path + ".cors");
+            }
+            if (policy.bodyLimit() != null) {
+                BodyLimitConfig limit = policy.bodyLimit();
+                positive(limit.json(), path + ".bodyLimit.json");
+                positive(limit.text(), path + ".bodyLimit.text");
+                positive(limit.other(), path + ".bodyLimit.other");
+            }
+        }
+
+        private void requestId(RequestIdConfig requestId, String path) {
+            token(requestId.header(), path + ".header", "header name");
+            positive(requestId.maxLength(), path + ".maxLength");
+        }
+
+        private void headers(SecurityHeadersConfig headers, String path) {
+            headerValue(headers.contentSecurityPolicy(), path + ".contentSecurityPolicy");
+            headerValue(headers.frameOptions(), path + ".frameOptions");
+            headerValue(headers.referrerPolicy(), path + ".referrerPolicy");
+            headerValue(headers.crossOriginResourcePolicy(), path + ".crossOriginResourcePolicy");
+            headerValue(headers.permissionsPolicy(), path + ".permissionsPolicy");
+            if (headers.hsts() != null) {
+                duration(headers.hsts().maxAge(), path + ".hsts.maxAge", false);
+            }
+            List<String> removed = headers.removeResponseHeaders();
+            for (int i = 0; i < removed.size(); i++) {
+                token(removed.get(i), path + ".removeResponseHeaders[" + i + "]", "header name");
+            }
+        }
+
+        /** A header value with a line break would let configuration inject response headers. */
+        private void headerValue(String value, String path) {
+            if (value == null) {
+                return;
+            }
+            for (int i = 0; i < value.length(); i++) {
+                char c = value.charAt(i);
+                if ((c < 0x20 && c != '\t') || c == 0x7f) {
+                    problem(path, quote(value) + " contains a line break or control character");
+                    return;
+                }
+            }
+        }
+
+        private void cors(CorsConfig cors, String path) {
+            List<String> origins = cors.allowedOrigins();
+            for (int i = 0; i < origins.size(); i++) {
+                String origin = origins.get(i);
+                String at = path + ".allowedOrigins[" + i + "]";
+                if ("*".equals(origin)) {
+                    if (cors.allowCredentials()) {
+                        problem(at, "\"*\" cannot be combined with allowCredentials: true (list the origins instead)");
+                    }
+                    if (mode == Mode.PRODUCTION) {
+                        problem(at, "\"*\" is not allowed in production mode (list the origins instead)");
+                    }
+                } else if (origin == null || !ORIGIN.matcher(origin).matches()) {
+                    problem(at, quote(String.valueOf(origin)) + " is not an origin (expected scheme://host[:port] with no"
+                            + " path, e.g. https://app.example.com or https://*.example.com)");
+                }
+            }
+            List<String> regexes = cors.allowedOriginRegexes();
+            for (int i = 0; i < regexes.size(); i++) {
+                try {
+                    Pattern.compile(regexes.get(i));
+                } catch (PatternSyntaxException e) {
+                    problem(path + ".allowedOriginRegexes[" + i + "]", quote(regexes.get(i))
+                            + " is not a valid regular expression (" + e.getDescription().toLowerCase(Locale.ROOT) + ")");
+                }
+            }
+            tokens(cors.allowedMethods(), path + ".allowedMethods", "method");
+            List<String> allowedHeaders = cors.allowedHeaders();
+            for (int i = 0; i < allowedHeaders.size(); i++) {
+                if (!"*".equals(allowedHeaders.get(i))) {
+                    token(allowedHeaders.get(i), path + ".allowedHeaders[" + i + "]", "header name");
+                }
+            }
+            tokens(cors.exposedHeaders(), path + ".exposedHeaders", "header name");
+            duration(cors.maxAge(), path + ".maxAge", false);
+        }
+
+        // ---- routes ----
+
+        private void route(RouteConfig route, String path, Map<String, Integer> ids, int index) {
+            String id = route.id();
+            if (id == null || id.isBlank()) {
+                problem(path + ".id", "is required (expected a unique name such as products)");
+            } else if (!ROUTE_ID.matcher(id).matches()) {
+                problem(path + ".id", quote(id) + " is not a valid route id (expected letters, digits, '.', '_' or '-')");
+            } else if (ids.containsKey(id)) {
+                problem(path + ".id", quote(id) + " is already used by routes[" + ids.get(id) + "]");
+            } else {
+                ids.put(id, index);
+            }
+            PathPattern pattern = null;
+            if (route.path() == null) {
+                problem(path + ".match.path", "is required (expected e.g. /api/orders/{id} or /api/products/**)");
+            } else {
+                try {
+                    pattern = PathPattern.parse(route.path());
+                } catch (IllegalArgumentException e) {
+                    problem(path + ".match.path", e.getMessage());
+                }
+            }
+            patterns.add(pattern);
+            new TreeSet<>(route.methods()).forEach(method -> token(method, path + ".match.methods", "method"));
+            List<HostPattern> hosts = new ArrayList<>();
+            new TreeSet<>(route.hosts()).forEach(host -> hosts.add(hostPattern(host, path + ".match.hosts")));
+            hostPatterns.add(hosts.toArray(HostPattern[]::new));
+            if (route.upstream() == null) {
+                problem(path + ".upstream", "is required (expected the name of an upstream)");
+            } else {
+                upstreamReference(route.upstream(), path + ".upstream");
+            }
+            List<String> policies = route.policies();
+            for (int i = 0; i < policies.size(); i++) {
+                if (!config.policies().containsKey(policies.get(i))) {
+                    problem(path + ".policies[" + i + "]", quote(policies.get(i)) + " is not a defined policy (defined: "
+                            + names(config.policies()) + ")");
+                }
+            }
+            policy(route.inline(), path);
+        }
+
+        // ---- building, once everything is known to be valid ----
+
+        CompiledRoutes build() {
+            PolicyConfig defaults = PolicyConfig.DEFAULTS.overriddenBy(
+                    config.defaults() != null ? config.defaults() : PolicyConfig.EMPTY);
+            // stateless and the same for every route, so one instance is shared
+            HostAllowlistFilter hostAllowlist = server.allowedHosts().isEmpty()
+                    ? null : new HostAllowlistFilter(server.allowedHosts());
+            HeaderLimitFilter headerLimit = new HeaderLimitFilter(server.maxHeaderCount(), server.maxHeaderBytes());
+
+            List<CompiledRoutes.Entry> entries = new ArrayList<>();
+            for (int i = 0; i < config.routes().size(); i++) {
+                RouteConfig route = config.routes().get(i);
+                PolicyConfig effective = defaults;
+                for (String name : route.policies()) {
+                    effective = effective.overriddenBy(config.policies().get(name));
+                }
+                if (route.inline() != null) {
+                    effective = effective.overriddenBy(route.inline());
+                }
+                try {
+                    FilterChain chain = new FilterChain(route.id(), filters(effective, hostAllowlist, headerLimit, true));
+                    CompiledRoute compiled = new CompiledRoute(route.id(), route, effective,
+                            config.upstreams().get(route.upstream()), chain);
+                    entries.add(new CompiledRoutes.Entry(compiled, hostPatterns.get(i),
+                            route.methods().stream().sorted().toArray(String[]::new), patterns.get(i)));
+                } catch (IllegalArgumentException e) {
+                    problem("routes[" + i + "]", e.getMessage());
+                }
+            }
+            UpstreamConfig fallbackUpstream = server.fallbackUpstream() == null
+                    ? null : config.upstreams().get(server.fallbackUpstream());
+            PolicyConfig withoutCors = new PolicyConfig(defaults.requestId(), defaults.headers(), null, defaults.bodyLimit());
+            FilterChain fallback = new FilterChain(FALLBACK_CHAIN_ID,
+                    filters(withoutCors, hostAllowlist, headerLimit, fallbackUpstream != null));
+            if (!problems.isEmpty()) {
+                throw new ConfigException(problems);
+            }
+            return new CompiledRoutes(config, entries, fallback, fallbackUpstream);
+        }
+
+        private static List<SecurityFilter> filters(PolicyConfig policy, HostAllowlistFilter hostAllowlist,
+                                                    HeaderLimitFilter headerLimit, boolean withBodyLimit) {
+            List<SecurityFilter> filters = new ArrayList<>();
+            filters.add(new RequestIdFilter(policy.requestId() != null ? policy.requestId() : RequestIdConfig.DEFAULT));
+            // Headers first within the EDGE stage, so the host and header-size refusals are hardened too.
+            if (policy.headers() != null) {
+                filters.add(new SecurityHeadersFilter(policy.headers()));
+            }
+            if (hostAllowlist != null) {
+                filters.add(hostAllowlist);
+            }
+            filters.add(headerLimit);
+            if (policy.cors() != null) {
+                filters.add(new CorsFilter(policy.cors()));
+            }
+            if (withBodyLimit) {
+                filters.add(new BodyLimitFilter(policy.bodyLimit() != null ? policy.bodyLimit() : BodyLimitConfig.DEFAULT));
+            }
+            return filters;
+        }
+
+        // ---- small checks ----
+
+        private void positive(long value, String path) {
+            if (value <= 0) {
+                problem(path, value + " must be positive");
+            }
+        }
+
+        private void duration(Duration value, String path, boolean strictlyPositive) {
+            if (value == null) {
+                problem(path, "is required (expected a duration such as 30s)");
+            } else if (value.isNegative() || (strictlyPositive && value.isZero())) {
+                String shown = value.toMillis() % 1000 == 0 ? value.toSeconds() + "s" : value.toMillis() + "ms";
+                problem(path, shown + (strictlyPositive ? " must be positive" : " must not be negative"));
+            }
+        }
+
+        private void tokens(List<String> values, String path, String what) {
+            for (int i = 0; i < values.size(); i++) {
+                token(values.get(i), path + "[" + i + "]", what);
+            }
+        }
+
+        private void token(String value, String path, String what) {
+            if (value == null || !TOKEN.matcher(value).matches()) {
+                problem(path, quote(String.valueOf(value)) + " is not a valid " + what);
+            }
+        }
+
+        private void problem(String path, String message) {
+            problems.add(new ConfigProblem(path, message));
+        }
+
+        private static String names(Map<String, ?> map) {
+            return map.isEmpty() ? "none" : String.join(", ", new TreeSet<>(map.keySet()));
+        }
+
+        private static String quote(String value) {
+            return ConfigProblem.quote(value);
+        }
+    }
+}

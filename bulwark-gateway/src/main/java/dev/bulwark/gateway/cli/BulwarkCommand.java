@@ -1,0 +1,98 @@
+package dev.bulwark.gateway.cli;
+
+import dev.bulwark.core.config.ConfigException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The {@code bulwark} command line: {@code demo}, {@code run}, {@code check}, {@code version}.
+ *
+ * <p>Exit codes: 0 on success (including a graceful stop of {@code run} or {@code demo} by Ctrl-C or SIGTERM),
+ * 1 when the configuration is invalid or the gateway cannot start, 2 for usage errors. Errors are printed as
+ * short lines on standard error, never as stack traces. Not thread-safe; one instance serves one invocation.
+ */
+@Command(name = "bulwark",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionCommand.Provider.class,
+        description = {"Bulwark: one security layer in front of your web backends.", ""},
+        subcommands = {DemoCommand.class, RunCommand.class, CheckCommand.class, VersionCommand.class},
+        footer = {"", "Start with 'bulwark demo' and follow the tour it prints.",
+                "Exit codes: 0 ok, 1 bad configuration or start failure, 2 usage error."})
+public final class BulwarkCommand implements Runnable {
+
+    /** Exit code for an invalid configuration or a gateway that cannot start. */
+    public static final int EXIT_FAILURE = 1;
+    /** Exit code for a command line that cannot be understood. */
+    public static final int EXIT_USAGE = 2;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "missing command: choose one of demo, run, check, version");
+    }
+
+    /** Runs the command line and exits the JVM with its exit code. */
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+        PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+        System.exit(execute(out, err, args));
+    }
+
+    /**
+     * Runs the command line without exiting the JVM.
+     *
+     * @param out where normal output goes
+     * @param err where errors go
+     * @return the exit code
+     */
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine commandLine = new CommandLine(new BulwarkCommand())
+                .setOut(out)
+                .setErr(err)
+                .setParameterExceptionHandler(BulwarkCommand::usageError)
+                .setExecutionExceptionHandler(BulwarkCommand::failure);
+        int code = commandLine.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    private static int usageError(ParameterException problem, String[] args) {
+        PrintWriter err = problem.getCommandLine().getErr();
+        String message = problem.getMessage();
+        err.println("bulwark: " + Character.toLowerCase(message.charAt(0)) + message.substring(1)
+                + " (see 'bulwark --help')");
+        return EXIT_USAGE;
+    }
+
+    private static int failure(Exception failure, CommandLine commandLine, CommandLine.ParseResult parsed) {
+        PrintWriter err = commandLine.getErr();
+        if (failure instanceof ConfigException invalid) {
+            invalid.problems().forEach(err::println);
+        } else {
+            err.println("bulwark: " + describe(failure));
+        }
+        return EXIT_FAILURE;
+    }
+
+    /** The innermost message, because wrappers (Vert.x futures, I/O) only add noise for a command-line user. */
+    static String describe(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root
+                && (root.getMessage() == null || root instanceof UncheckedIOException
+                || root.getMessage().equals(String.valueOf(root.getCause())))) {
+            root = root.getCause();
+        }
+        String message = root.getMessage();
+        return message != null && !message.isBlank() ? message : root.getClass().getSimpleName();
+    }
+}

@@ -1,0 +1,291 @@
+package dev.bulwark.gateway.proxy;
+
+import dev.bulwark.api.Reason;
+import dev.bulwark.api.Response;
+import dev.bulwark.core.config.UpstreamConfig;
+import dev.bulwark.gateway.server.MultiMapHeaders;
+import dev.bulwark.gateway.server.VertxExchange;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Forwards exchanges to their upstream: the terminal step of every route chain.
+ *
+ * <p>One instance per event loop, created on it, so pooled keep-alive connections stay on the loop that uses
+ * them. Bodies stream both ways with backpressure; the request body is counted against
+ * {@link VertxExchange#bodyLimit()} and cut off with 413 before the upstream sees more than the limit.
+ * Unreachable upstreams give 502, silent ones 504. Must be called on its event loop; not thread-safe.
+ */
+public final class HttpProxy {
+
+    private static final String SOURCE = "proxy";
+    private static final Set<String> WEBSOCKET_HANDSHAKE = Set.of("sec-websocket-key", "sec-websocket-version",
+            "sec-websocket-extensions", "sec-websocket-protocol", "content-length");
+
+    private final Map<String, Target> targets = new HashMap<>();
+
+    /**
+     * @param vertx     the Vert.x instance; call from the event loop that will use this proxy
+     * @param upstreams every upstream a route or the fallback may name
+     * @throws IllegalArgumentException when an upstream URL is not {@code http} or {@code https}
+     */
+    public HttpProxy(Vertx vertx, Collection<UpstreamConfig> upstreams) {
+        for (UpstreamConfig upstream : upstreams) {
+            targets.put(upstream.name(), new Target(vertx, upstream));
+        }
+    }
+
+    /** Closes every pooled connection. */
+    public void close() {
+        for (Target target : targets.values()) {
+            target.client.close();
+            target.webSockets.close();
+        }
+    }
+
+    /**
+     * Forwards the exchange (plain HTTP, or a WebSocket upgrade) to {@code upstream}.
+     *
+     * @return the upstream response head with its body still to be piped ({@link UpstreamBody} or
+     *     {@link WebSocketUpgrade} as the streamed handle), or a 413/502/504 problem; never fails
+     */
+    public CompletionStage<Response> forward(VertxExchange exchange, UpstreamConfig upstream) {
+        Target target = targets.get(upstream.name());
+        if (exchange.isWebSocketUpgrade()) {
+            return forwardWebSocket(exchange, target);
+        }
+        HttpServerRequest in = exchange.request();
+        MultiMap headers = HttpHeaders.headers();
+        ProxyHeaders.copyRequest(in.headers(), headers, Set.of());
+        setForwarded(exchange, headers);
+        RequestOptions options = new RequestOptions()
+                .setMethod(in.method())
+                .setHost(target.host)
+                .setPort(target.port)
+                .setSsl(target.ssl)
+                .setURI(target.uri(exchange.forwardPath(), exchange.rawQuery()))
+                .setHeaders(headers)
+                .setConnectTimeout(upstream.connectTimeout().toMillis())
+                .setIdleTimeout(upstream.responseTimeout().toMillis());
+        CompletableFuture<Response> result = new CompletableFuture<>();
+        target.client.request(options).onComplete(connected -> {
+            if (connected.failed()) {
+                result.complete(exchange.refuse(Reason.UPSTREAM_UNAVAILABLE, SOURCE,
+                        "upstream " + upstream.name() + " is unreachable"));
+                return;
+            }
+            HttpClientRequest out = connected.result();
+            // Failures surface through response(); without a handler Vert.x would also log each reset as an error.
+            out.exceptionHandler(failure -> { });
+            out.response().onComplete(answered -> {
+                if (answered.failed()) {
+                    if (!result.isDone()) {
+                        result.complete(failure(exchange, upstream, answered.cause()));
+                    }
+                    return;
+                }
+                var response = answered.result();
+                response.pause();
+                if (result.isDone()) {
+                    out.reset();
+                    return;
+                }
+                ProxyHeaders.stripHopByHop(response.headers());
+                result.complete(Response.streamed(response.statusCode(), new MultiMapHeaders(response.headers()),
+                        new UpstreamBody(out, response)));
+            });
+            new BodyRelay(exchange, out, result).start();
+        });
+        return result;
+    }
+
+    private static Response failure(VertxExchange exchange, UpstreamConfig upstream, Throwable cause) {
+        if (cause instanceof TimeoutException) {
+            return exchange.refuse(Reason.UPSTREAM_TIMEOUT, SOURCE, "upstream " + upstream.name()
+                    + " did not answer within " + upstream.responseTimeout().toMillis() + " ms");
+        }
+        return exchange.refuse(Reason.UPSTREAM_UNAVAILABLE, SOURCE,
+                "upstream " + upstream.name() + " failed before answering");
+    }
+
+    private CompletionStage<Response> forwardWebSocket(VertxExchange exchange, Target target) {
+        HttpServerRequest in = exchange.request();
+        MultiMap headers = HttpHeaders.headers();
+        ProxyHeaders.copyRequest(in.headers(), headers, WEBSOCKET_HANDSHAKE);
+        setForwarded(exchange, headers);
+        WebSocketConnectOptions options = new WebSocketConnectOptions()
+                .setHost(target.host)
+                .setPort(target.port)
+                .setSsl(target.ssl)
+                .setURI(target.uri(exchange.forwardPath(), exchange.rawQuery()))
+                .setHeaders(headers)
+                .setConnectTimeout(target.config.connectTimeout().toMillis())
+                .setTimeout(target.config.responseTimeout().toMillis());
+        String protocols = in.headers().get("Sec-WebSocket-Protocol");
+        if (protocols != null) {
+            List<String> requested = new ArrayList<>(2);
+            for (String protocol : protocols.split(",")) {
+                if (!protocol.isBlank()) {
+                    requested.add(protocol.trim());
+                }
+            }
+            options.setSubProtocols(requested);
+        }
+        CompletableFuture<Response> result = new CompletableFuture<>();
+        target.webSockets.connect(options).onComplete(connected -> {
+            if (connected.failed()) {
+                result.complete(failure(exchange, target.config, connected.cause()));
+                return;
+            }
+            var upstream = connected.result();
+            upstream.pause();
+            result.complete(Response.streamed(101, new MultiMapHeaders(HttpHeaders.headers()),
+                    new WebSocketUpgrade(upstream)));
+        });
+        return result;
+    }
+
+    private static void setForwarded(VertxExchange exchange, MultiMap headers) {
+        HttpServerRequest in = exchange.request();
+        var authority = in.authority();
+        String host = authority == null ? null
+                : authority.port() > 0 ? authority.host() + ":" + authority.port() : authority.host();
+        ProxyHeaders.setForwarded(in.headers(), headers, exchange.peer(), exchange.peerTrusted(),
+                exchange.secure(), in.isSSL(), host);
+        if (exchange.requestId() != null && !headers.contains("X-Request-Id")) {
+            headers.set("X-Request-Id", exchange.requestId());
+        }
+    }
+
+    /** One upstream's connection settings and pools on this event loop. */
+    private static final class Target {
+        final UpstreamConfig config;
+        final String host;
+        final int port;
+        final boolean ssl;
+        final String basePath;
+        final HttpClientAgent client;
+        final WebSocketClient webSockets;
+
+        Target(Vertx vertx, UpstreamConfig config) {
+            this.config = config;
+            URI url = config.url();
+            String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+            if (!scheme.equals("http") && !scheme.equals("https")) {
+                throw new IllegalArgumentException("upstream " + config.name() + " url must be http or https: "
+                        + url);
+            }
+            this.ssl = scheme.equals("https");
+            this.host = url.getHost();
+            this.port = url.getPort() > 0 ? url.getPort() : ssl ? 443 : 80;
+            String path = url.getRawPath() == null ? "" : url.getRawPath();
+            this.basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+            HttpClientOptions options = new HttpClientOptions()
+                    .setKeepAlive(true)
+                    .setConnectTimeout((int) config.connectTimeout().toMillis())
+                    .setSsl(ssl)
+                    .setName("bulwark-upstream-" + config.name());
+            if (config.http2()) {
+                options.setProtocolVersion(HttpVersion.HTTP_2).setUseAlpn(ssl).setHttp2ClearTextUpgrade(false);
+            }
+            this.client = vertx.createHttpClient(options, new PoolOptions()
+                    .setHttp1MaxSize(config.maxConnections())
+                    .setHttp2MaxSize(Math.max(1, config.maxConnections() / 16)));
+            this.webSockets = vertx.createWebSocketClient(new WebSocketClientOptions()
+                    .setConnectTimeout((int) config.connectTimeout().toMillis())
+                    .setSsl(ssl)
+                    .setMaxConnections(config.maxConnections()));
+        }
+
+        String uri(String path, String rawQuery) {
+            String full = basePath.isEmpty() ? path : basePath + path;
+            return rawQuery == null ? full : full + '?' + rawQuery;
+        }
+    }
+
+    /**
+     * Streams the client's request body to the upstream request, counting bytes against the exchange's body
+     * limit and pausing the client while the upstream connection is saturated.
+     */
+    private static final class BodyRelay {
+        private final VertxExchange exchange;
+        private final HttpServerRequest in;
+        private final HttpClientRequest out;
+        private final CompletableFuture<Response> result;
+        private final long limit;
+        private final boolean lengthKnown;
+        private long received;
+        private boolean started;
+
+        BodyRelay(VertxExchange exchange, HttpClientRequest out, CompletableFuture<Response> result) {
+            this.exchange = exchange;
+            this.in = exchange.request();
+            this.out = out;
+            this.result = result;
+            this.limit = exchange.bodyLimit();
+            this.lengthKnown = exchange.contentLength() >= 0;
+        }
+
+        void start() {
+            in.handler(this::onData);
+            in.endHandler(ended -> out.end());
+            in.exceptionHandler(failure -> out.reset());
+            if ("100-continue".equalsIgnoreCase(in.headers().get("Expect"))) {
+                // Only now, after every filter accepted the request, is the client invited to send its body.
+                in.response().writeContinue();
+            }
+            in.resume();
+        }
+
+        private void onData(Buffer chunk) {
+            received += chunk.length();
+            if (received > limit) {
+                in.handler(null);
+                in.endHandler(null);
+                exchange.closeConnectionAfterResponse();
+                // Answer first: resetting fails the upstream response, which must not win as a 502.
+                if (!result.isDone()) {
+                    result.complete(exchange.refuse(Reason.BODY_TOO_LARGE, SOURCE,
+                            "request body exceeds " + limit + " bytes"));
+                }
+                out.reset();
+                return;
+            }
+            if (!started) {
+                started = true;
+                if (!lengthKnown) {
+                    out.setChunked(true);
+                }
+            }
+            out.write(chunk);
+            if (out.writeQueueFull()) {
+                in.pause();
+                out.drainHandler(drained -> in.resume());
+            }
+        }
+    }
+}

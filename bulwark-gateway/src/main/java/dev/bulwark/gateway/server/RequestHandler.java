@@ -1,0 +1,324 @@
+package dev.bulwark.gateway.server;
+
+import dev.bulwark.api.Chain;
+import dev.bulwark.api.Reason;
+import dev.bulwark.api.Response;
+import dev.bulwark.core.chain.FilterChain;
+import dev.bulwark.core.config.UpstreamConfig;
+import dev.bulwark.core.routing.NormalizedPath;
+import dev.bulwark.core.routing.PathNormalizer;
+import dev.bulwark.core.routing.RouteMatch;
+import dev.bulwark.gateway.log.AccessLog;
+import dev.bulwark.gateway.proxy.HttpProxy;
+import dev.bulwark.gateway.proxy.UpstreamBody;
+import dev.bulwark.gateway.proxy.WebSocketUpgrade;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.HostAndPort;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Handles every request of one server on one event loop: builds the exchange (client address, host, the path
+ * normalized once), picks the chain (a route's, or the fallback chain for unmatched, refused and built-in
+ * paths), runs it and writes what comes back, streaming upstream bodies.
+ *
+ * <p>A filter that throws or fails is a bug: the client gets a 500 problem with the request id, never a stack
+ * trace, and the failure is logged. Confined to its event loop; filters may complete on other threads, and
+ * the handler hops back before touching Vert.x objects.
+ */
+final class RequestHandler implements Handler<HttpServerRequest> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RequestHandler.class);
+    private static final String UNMATCHED = "unmatched";
+    private static final String BUILTIN = "builtin";
+    /** Unread request bodies up to this size are drained to keep the connection; larger ones close it. */
+    private static final long DRAIN_LIMIT = 64 * 1024;
+    private static final int MAX_LOGGED_RAW_PATH = 256;
+
+    private final GatewayRuntime runtime;
+    private final HttpProxy proxy;
+    private final Context context;
+    private final boolean serveRoutes;
+    private final boolean serveBuiltins;
+
+    RequestHandler(GatewayRuntime runtime, HttpProxy proxy, Context context, boolean serveRoutes,
+                   boolean serveBuiltins) {
+        this.runtime = runtime;
+        this.proxy = proxy;
+        this.context = context;
+        this.serveRoutes = serveRoutes;
+        this.serveBuiltins = serveBuiltins;
+    }
+
+    @Override
+    public void handle(HttpServerRequest request) {
+        long start = System.nanoTime();
+        // Nothing of the body is read until every filter has accepted the request.
+        request.pause();
+        MultiMap headers = request.headers();
+        String peer = request.remoteAddress().hostAddress();
+        TrustedProxies trusted = runtime.trustedProxies();
+        boolean peerTrusted = trusted.isTrusted(peer);
+        String clientIp = trusted.clientAddress(peer, headers, peerTrusted);
+        boolean secure = request.isSSL() || (peerTrusted && forwardedHttps(headers.get("X-Forwarded-Proto")));
+        HostAndPort authority = request.authority();
+        String host = authority == null ? null : authority.host().toLowerCase(Locale.ROOT);
+        long contentLength = contentLength(headers);
+        String rawPath = request.path();
+        NormalizedPath normalized = PathNormalizer.normalize(rawPath == null ? "" : rawPath);
+        String path = normalized.isRefused() ? truncate(rawPath) : normalized.path();
+        String forwardPath = normalized.isRefused() ? null : normalized.forwardPath();
+        VertxExchange exchange = new VertxExchange(request, path, forwardPath, host, secure, peer, peerTrusted,
+                clientIp, contentLength < -1 ? -1 : contentLength, runtime.clock(), runtime.events(), start);
+
+        FilterChain chain = runtime.routes().fallbackChain();
+        Chain terminal;
+        String label = UNMATCHED;
+        if (contentLength < -1) {
+            terminal = refusal(Reason.MALFORMED_REQUEST, "content-length is not a single non-negative number");
+        } else if (normalized.isRefused()) {
+            terminal = refusal(normalized.reason(), normalized.detail());
+        } else if (serveBuiltins && (path.startsWith(BuiltinEndpoints.PREFIX) || !serveRoutes)) {
+            label = BUILTIN;
+            terminal = ex -> runtime.builtins().handle(exchange);
+        } else {
+            RouteMatch match = runtime.routes().match(host, exchange.method(), normalized);
+            if (match != null) {
+                exchange.route(match.route().id(), match.pathParams());
+                chain = match.route().chain();
+                label = null;
+                terminal = forwardTo(exchange, match.route().upstream());
+            } else if (runtime.routes().fallbackUpstream() != null) {
+                terminal = forwardTo(exchange, runtime.routes().fallbackUpstream());
+            } else {
+                terminal = refusal(Reason.ROUTE_NOT_FOUND, "no route matches this request");
+            }
+        }
+        String metricsLabel = label;
+        CompletionStage<Response> outcome;
+        try {
+            outcome = chain.run(exchange, terminal);
+        } catch (RuntimeException bug) {
+            outcome = CompletableFuture.failedFuture(bug);
+        }
+        outcome.whenComplete((response, failure) -> onLoop(() -> respond(exchange, metricsLabel, response, failure)));
+    }
+
+    private Chain forwardTo(VertxExchange exchange, UpstreamConfig upstream) {
+        return ex -> {
+            if (Vertx.currentContext() == context) {
+                return proxy.forward(exchange, upstream);
+            }
+            CompletableFuture<Response> hopped = new CompletableFuture<>();
+            context.runOnContext(v -> proxy.forward(exchange, upstream).whenComplete((response, failure) -> {
+                if (failure != null) {
+                    hopped.completeExceptionally(failure);
+                } else {
+                    hopped.complete(response);
+                }
+            }));
+            return hopped;
+        };
+    }
+
+    private static Chain refusal(Reason reason, String detail) {
+        String source = reason == Reason.MALFORMED_REQUEST || reason == Reason.PATH_TRAVERSAL ? "path" : "routing";
+        return ex -> CompletableFuture.completedFuture(ex.refuse(reason, source, detail));
+    }
+
+    private void onLoop(Runnable action) {
+        if (Vertx.currentContext() == context) {
+            action.run();
+        } else {
+            context.runOnContext(v -> action.run());
+        }
+    }
+
+    private void respond(VertxExchange exchange, String label, Response response, Throwable failure) {
+        HttpServerRequest request = exchange.request();
+        HttpServerResponse out = request.response();
+        Response answer = response;
+        if (failure != null || answer == null) {
+            LOG.error("filter chain failed for route {} (request {})", exchange.routeId(), exchange.requestId(),
+                    failure);
+            answer = exchange.refuse(Reason.INTERNAL_ERROR, "gateway",
+                    "the gateway failed to handle this request; quote the request id to an operator");
+            answer.headers().set("X-Content-Type-Options", "nosniff");
+        }
+        if (out.ended() || out.closed()) {
+            discard(answer);
+            return;
+        }
+        Object handle = answer.streamedBody();
+        if (handle instanceof WebSocketUpgrade upgrade) {
+            upgrade.accept(request);
+            record(exchange, label, 101, 0);
+            return;
+        }
+        out.setStatusCode(answer.status());
+        copyHeaders(answer, out.headers());
+        if (handle instanceof UpstreamBody body) {
+            stream(exchange, label, body, out);
+            return;
+        }
+        boolean close = releaseRequestBody(exchange, out);
+        byte[] bytes = answer.body();
+        Future<Void> sent = bytes == null || bytes.length == 0 ? out.end() : out.end(Buffer.buffer(bytes));
+        int status = answer.status();
+        sent.onComplete(done -> {
+            if (close) {
+                if (request.version() == HttpVersion.HTTP_2) {
+                    out.reset(0);
+                } else {
+                    request.connection().close();
+                }
+            }
+            record(exchange, label, status, out.bytesWritten());
+        });
+    }
+
+    private void stream(VertxExchange exchange, String label, UpstreamBody body, HttpServerResponse out) {
+        HttpServerRequest request = exchange.request();
+        if (!out.headers().contains("Content-Length") && request.version() != HttpVersion.HTTP_2) {
+            int status = out.getStatusCode();
+            boolean bodyless = status == 204 || status == 304 || status < 200 || request.method().name().equals("HEAD");
+            if (!bodyless) {
+                out.setChunked(true);
+            }
+        }
+        int status = out.getStatusCode();
+        body.response().pipe().endOnFailure(false).to(out).onComplete(piped -> {
+            if (piped.failed()) {
+                // A truncated body must not look complete: reset instead of ending the response.
+                body.request().reset();
+                out.reset();
+            }
+            record(exchange, label, status, out.bytesWritten());
+        });
+    }
+
+    /**
+     * Makes sure an unread request body does not stall the connection after a locally produced answer.
+     *
+     * @return whether the connection (or HTTP/2 stream) must be closed once the answer is sent
+     */
+    private static boolean releaseRequestBody(VertxExchange exchange, HttpServerResponse out) {
+        HttpServerRequest request = exchange.request();
+        if (request.version() == HttpVersion.HTTP_2) {
+            // Draining costs only flow-control window; a body cut off by a limit gets its stream reset.
+            request.handler(null);
+            request.resume();
+            return exchange.closeConnection() && !request.isEnded();
+        }
+        boolean hasBody = exchange.contentLength() > 0 || request.headers().contains("Transfer-Encoding");
+        boolean close = exchange.closeConnection()
+                || (hasBody && (exchange.contentLength() < 0 || exchange.contentLength() > DRAIN_LIMIT));
+        if (close) {
+            out.headers().set("Connection", "close");
+        } else {
+            request.handler(null);
+            request.resume();
+        }
+        return close;
+    }
+
+    private static void copyHeaders(Response answer, MultiMap target) {
+        if (answer.headers() instanceof MultiMapHeaders native_) {
+            for (var field : native_.unwrap()) {
+                String name = field.getKey();
+                if (!name.isEmpty() && name.charAt(0) != ':') {
+                    target.add(name, field.getValue());
+                }
+            }
+        } else {
+            answer.headers().forEach(target::add);
+        }
+    }
+
+    private static void discard(Response answer) {
+        if (answer.streamedBody() instanceof UpstreamBody body) {
+            body.discard();
+        } else if (answer.streamedBody() instanceof WebSocketUpgrade upgrade) {
+            upgrade.discard();
+        }
+    }
+
+    private void record(VertxExchange exchange, String label, int status, long bytesOut) {
+        long nanos = System.nanoTime() - exchange.startNanos();
+        String route = label != null ? label : exchange.routeId();
+        Reason reason = exchange.lastReason();
+        String error = status >= 400 && reason != null ? reason.name()
+                : status >= 500 ? "UPSTREAM_STATUS_" + status : null;
+        runtime.metrics().request(route, exchange.method(), status, nanos, error);
+        AccessLog accessLog = runtime.accessLog();
+        if (accessLog != null && accessLog.enabled()) {
+            HttpServerRequest request = exchange.request();
+            accessLog.log(new AccessLog.Entry(runtime.clock().instant(), exchange.requestId(), exchange.routeId(),
+                    exchange.method(), exchange.path(), status, nanos / 1_000_000, exchange.clientIp(),
+                    request.bytesRead(), bytesOut, request.headers().get("User-Agent")));
+        }
+    }
+
+    private static boolean forwardedHttps(String proto) {
+        if (proto == null) {
+            return false;
+        }
+        int comma = proto.indexOf(',');
+        String first = (comma < 0 ? proto : proto.substring(0, comma)).trim();
+        return first.equalsIgnoreCase("https");
+    }
+
+    /** @return the declared length, {@code -1} when absent, {@code -2} when malformed or contradictory */
+    private static long contentLength(MultiMap headers) {
+        List<String> values = headers.getAll("Content-Length");
+        if (values.isEmpty()) {
+            return -1;
+        }
+        long length = -1;
+        for (String value : values) {
+            for (String item : value.split(",", -1)) {
+                long parsed = parseLength(item.trim());
+                if (parsed < 0 || (length >= 0 && parsed != length)) {
+                    return -2;
+                }
+                length = parsed;
+            }
+        }
+        return length;
+    }
+
+    private static long parseLength(String text) {
+        if (text.isEmpty() || text.length() > 18) {
+            return -1;
+        }
+        long value = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
+    }
+
+    private static String truncate(String rawPath) {
+        if (rawPath == null) {
+            return "";
+        }
+        return rawPath.length() <= MAX_LOGGED_RAW_PATH ? rawPath : rawPath.substring(0, MAX_LOGGED_RAW_PATH);
+    }
+}

@@ -1,0 +1,342 @@
+package dev.bulwark.gateway.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Walks the README's demo tour against a real demo (gateway and backend on free loopback ports). */
+class DemoTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @TempDir
+    static Path temp;
+
+    private static Demo demo;
+    private static Path dataDir;
+
+    @BeforeAll
+    static void start() {
+        dataDir = temp.resolve("bulwark-data");
+        demo = Demo.start(0, 0, dataDir);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (demo != null) {
+            demo.close();
+        }
+    }
+
+    @Test
+    void healthIsProxiedWithARequestIdAndSecurityHeadersAndWithoutBackendDetails() throws Exception {
+        HttpResponse<String> response = get("/api/health", Map.of());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("X-Request-Id")).hasValueSatisfying(id -> assertThat(id).isNotBlank());
+        assertThat(response.headers().firstValue("X-Frame-Options")).hasValue("DENY");
+        assertThat(response.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+        assertThat(response.headers().firstValue("Referrer-Policy")).hasValue("no-referrer");
+        assertThat(response.headers().firstValue("Content-Security-Policy")).isPresent();
+        assertThat(response.headers().firstValue("X-Powered-By")).isEmpty();
+        assertThat(response.headers().allValues("Server")).noneMatch(server -> server.contains("demo-backend"));
+        assertThat(response.headers().firstValue("Strict-Transport-Security"))
+                .as("HSTS is only sent over TLS").isEmpty();
+        JsonNode echo = JSON.readTree(response.body());
+        assertThat(echo.path("service").asText()).isEqualTo("demo-backend");
+        assertThat(echo.path("status").asText()).isEqualTo("up");
+    }
+
+    @Test
+    void backendReceivesTheRequestIdAndForwardedHeaders() throws Exception {
+        HttpResponse<String> response = get("/api/orders/42?expand=items", Map.of("X-Request-Id", "tour-1"));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("X-Request-Id")).hasValue("tour-1");
+        JsonNode echo = JSON.readTree(response.body());
+        assertThat(echo.path("path").asText()).isEqualTo("/api/orders/42");
+        assertThat(echo.path("query").asText()).isEqualTo("expand=items");
+        assertThat(header(echo, "X-Request-Id")).isEqualTo("tour-1");
+        assertThat(header(echo, "X-Forwarded-For")).isEqualTo("127.0.0.1");
+        assertThat(header(echo, "X-Forwarded-Proto")).isEqualTo("http");
+        assertThat(header(echo, "X-Forwarded-Host")).startsWith("localhost");
+    }
+
+    @Test
+    void aForgedRequestIdIsReplacedBeforeTheBackendSeesIt() throws Exception {
+        String forged = "x".repeat(500);
+
+        HttpResponse<String> response = get("/api/products", Map.of("X-Request-Id", forged));
+
+        String id = response.headers().firstValue("X-Request-Id").orElseThrow();
+        assertThat(id).isNotEqualTo(forged);
+        assertThat(header(JSON.readTree(response.body()), "X-Request-Id")).isEqualTo(id);
+    }
+
+    @Test
+    void pathTraversalIsRefusedWithAProblemBody() throws Exception {
+        RawResponse response = raw("GET /api/../../etc/passwd HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.header("content-type")).startsWith("application/problem+json");
+        JsonNode problem = JSON.readTree(response.body());
+        assertThat(problem.path("type").asText()).isEqualTo("urn:bulwark:problem:path-traversal");
+        assertThat(problem.path("status").asInt()).isEqualTo(400);
+        assertThat(problem.path("requestId").asText()).isNotBlank();
+        assertThat(response.body()).doesNotContain("passwd");
+    }
+
+    @Test
+    void encodedSlashesCannotSmuggleATraversalPastTheRoutes() throws Exception {
+        RawResponse response = raw("GET /api/products/..%2f..%2fadmin HTTP/1.1\r\nHost: localhost\r\n"
+                + "Connection: close\r\n\r\n");
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(JSON.readTree(response.body()).path("type").asText())
+                .isEqualTo("urn:bulwark:problem:path-traversal");
+    }
+
+    @Test
+    void preflightFromTheDashboardOriginIsAnsweredAtTheEdge() throws Exception {
+        HttpResponse<String> response = preflight("http://localhost:3000");
+
+        assertThat(response.statusCode()).isIn(200, 204);
+        assertThat(response.headers().firstValue("Access-Control-Allow-Origin")).hasValue("http://localhost:3000");
+        assertThat(response.headers().firstValue("Access-Control-Allow-Credentials")).hasValue("true");
+        assertThat(response.headers().firstValue("Access-Control-Allow-Methods"))
+                .hasValueSatisfying(methods -> assertThat(methods).contains("POST"));
+    }
+
+    @Test
+    void preflightFromASubdomainOfTheAllowedPatternIsAnswered() throws Exception {
+        HttpResponse<String> response = preflight("https://shop.example.com");
+
+        assertThat(response.headers().firstValue("Access-Control-Allow-Origin")).hasValue("https://shop.example.com");
+    }
+
+    @Test
+    void preflightFromAnUnknownOriginIsRefusedWithoutCorsHeaders() throws Exception {
+        HttpResponse<String> response = preflight("https://evil.test");
+
+        assertThat(response.statusCode()).isEqualTo(403);
+        assertThat(response.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+        assertThat(JSON.readTree(response.body()).path("type").asText())
+                .isEqualTo("urn:bulwark:problem:cors-origin-denied");
+    }
+
+    @Test
+    void theApexOfTheWildcardOriginIsNotAllowed() throws Exception {
+        assertThat(preflight("https://example.com").statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void webhookWithinTheLimitReachesTheBackendIntact() throws Exception {
+        byte[] body = new byte[1024 * 1024];
+        Arrays.fill(body, (byte) 'a');
+
+        HttpResponse<String> response = CLIENT.send(HttpRequest.newBuilder(uri("/api/webhooks/orders"))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .header("Content-Type", "application/json")
+                .build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode echo = JSON.readTree(response.body());
+        assertThat(echo.path("bodyLength").asLong()).isEqualTo(body.length);
+        assertThat(echo.path("bodySha256").asText())
+                .isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body)));
+    }
+
+    @Test
+    void webhookOverTwoMegabytesIsRefusedWith413() throws Exception {
+        RawResponse response = raw("POST /api/webhooks/orders HTTP/1.1\r\nHost: localhost\r\n"
+                + "Content-Type: application/json\r\nContent-Length: 3000000\r\nConnection: close\r\n\r\n");
+
+        assertThat(response.status()).isEqualTo(413);
+        assertThat(JSON.readTree(response.body()).path("type").asText())
+                .isEqualTo("urn:bulwark:problem:body-too-large");
+    }
+
+    @Test
+    void unknownRouteIsA404Problem() throws Exception {
+        HttpResponse<String> response = get("/internal/debug", Map.of());
+
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        JsonNode problem = JSON.readTree(response.body());
+        assertThat(problem.path("type").asText()).isEqualTo("urn:bulwark:problem:route-not-found");
+        assertThat(problem.path("service").isMissingNode()).as("the backend was not asked").isTrue();
+    }
+
+    @Test
+    void unknownHostIsRefused() throws Exception {
+        RawResponse response = raw("GET /api/health HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n");
+
+        assertThat(response.status()).isEqualTo(421);
+        assertThat(JSON.readTree(response.body()).path("type").asText())
+                .isEqualTo("urn:bulwark:problem:host-not-allowed");
+    }
+
+    @Test
+    void chatWebSocketIsProxiedBothWays() throws Exception {
+        CompletableFuture<String> reply = new CompletableFuture<>();
+        WebSocket socket = CLIENT.newWebSocketBuilder()
+                .buildAsync(URI.create("ws://localhost:" + demo.gateway().port() + "/api/chat"),
+                        new WebSocket.Listener() {
+                            @Override
+                            public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                                reply.complete(data.toString());
+                                return null;
+                            }
+                        })
+                .get(5, TimeUnit.SECONDS);
+
+        socket.sendText("is my order shipped?", true).get(5, TimeUnit.SECONDS);
+
+        assertThat(reply.get(5, TimeUnit.SECONDS)).isEqualTo("is my order shipped?");
+        socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void healthEndpointsAndMetricsAreServed() throws Exception {
+        get("/api/health", Map.of());
+        preflight("https://evil.test");
+
+        assertThat(get("/_bulwark/health/live", Map.of()).statusCode()).isEqualTo(200);
+        assertThat(get("/_bulwark/health/ready", Map.of()).statusCode()).isEqualTo(200);
+        HttpResponse<String> metrics = get("/_bulwark/metrics", Map.of());
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body()).contains("http_requests_total").contains("security_events_total");
+    }
+
+    @Test
+    void dataDirectoryIsCreated() {
+        assertThat(dataDir).isDirectory();
+        assertThat(demo.dataDir()).isEqualTo(dataDir.toAbsolutePath().normalize());
+    }
+
+    @Test
+    void bannerShowsTheUrlsAndATourForTheRunningPorts() {
+        String banner = demo.banner();
+        String gateway = "http://localhost:" + demo.gateway().port();
+
+        assertThat(banner).contains(gateway).contains(demo.backend().baseUri().toString())
+                .contains(gateway + "/_bulwark/metrics").contains(gateway + "/_bulwark/health/ready")
+                .contains(dataDir.toAbsolutePath().normalize().toString());
+        assertThat(demo.tour()).hasSizeBetween(5, 8)
+                .allSatisfy(step -> assertThat(step.command()).contains(gateway));
+    }
+
+    @Test
+    void shippedConfigurationCanBeCopiedAsIs() throws Exception {
+        Path copy = Files.writeString(temp.resolve("copy.yaml"), Demo.configText());
+
+        assertThat(dev.bulwark.core.config.ConfigLoader.load(copy, name -> null).routes()).hasSize(8);
+    }
+
+    private static HttpResponse<String> get(String pathAndQuery, Map<String, String> headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(pathAndQuery));
+        headers.forEach(request::header);
+        return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> preflight(String origin) throws Exception {
+        return CLIENT.send(HttpRequest.newBuilder(uri("/api/products"))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .header("Origin", origin)
+                .header("Access-Control-Request-Method", "POST")
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static URI uri(String pathAndQuery) {
+        return URI.create(demo.gatewayUri() + pathAndQuery);
+    }
+
+    /** A header the backend echoed, looked up case-insensitively as HTTP requires. */
+    private static String header(JsonNode echo, String name) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = echo.path("headers").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> entry = it.next();
+            if (entry.getKey().equalsIgnoreCase(name)) {
+                return entry.getValue().asText();
+            }
+        }
+        return null;
+    }
+
+    /** Sends bytes exactly as written, for requests an HTTP client would tidy up first. */
+    private static RawResponse raw(String request) throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", demo.gateway().port())) {
+            socket.setSoTimeout(5000);
+            OutputStream out = socket.getOutputStream();
+            out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            ByteArrayOutputStream received = new ByteArrayOutputStream();
+            byte[] buffer = new byte[8192];
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                received.write(buffer, 0, n);
+            }
+            return RawResponse.parse(received.toString(StandardCharsets.UTF_8));
+        }
+    }
+
+    private record RawResponse(int status, String head, String body) {
+        static RawResponse parse(String text) {
+            int split = text.indexOf("\r\n\r\n");
+            String head = text.substring(0, split);
+            String body = text.substring(split + 4);
+            if (head.toLowerCase(Locale.ROOT).contains("transfer-encoding: chunked")) {
+                body = unchunk(body);
+            }
+            return new RawResponse(Integer.parseInt(head.split(" ")[1]), head, body);
+        }
+
+        String header(String name) {
+            return head.lines().filter(line -> line.toLowerCase(Locale.ROOT).startsWith(name + ":"))
+                    .map(line -> line.substring(line.indexOf(':') + 1).trim()).findFirst().orElse("");
+        }
+
+        private static String unchunk(String chunked) {
+            StringBuilder body = new StringBuilder();
+            int at = 0;
+            while (true) {
+                int lineEnd = chunked.indexOf("\r\n", at);
+                int size = Integer.parseInt(chunked.substring(at, lineEnd).trim(), 16);
+                if (size == 0) {
+                    return body.toString();
+                }
+                body.append(chunked, lineEnd + 2, lineEnd + 2 + size);
+                at = lineEnd + 2 + size + 2;
+            }
+        }
+    }
+}
