@@ -121,6 +121,17 @@ class ProxyForwardingTest {
     }
 
     @Test
+    void aNonWebSocketUpgradeRequestIsForwardedWithoutItsUpgradeHeaders() throws Exception {
+        RawHttp.Reply reply = RawHttp.send(gateway.port(), "GET /api/hop HTTP/1.1\r\nHost: localhost\r\n"
+                + "Connection: close\r\nConnection: Upgrade\r\nUpgrade: spdy/3\r\nTrailer: X-Checksum\r\n\r\n");
+
+        assertThat(reply.status()).isEqualTo(200);
+        TestUpstream.Received received = upstream.next();
+        assertThat(received.headers()).doesNotContainKeys("upgrade", "trailer");
+        assertThat(received.header("Connection")).isNotEqualToIgnoringCase("upgrade");
+    }
+
+    @Test
     void forwardedHeadersNameTheSocketPeerAndIgnoreWhatAnUntrustedClientClaims() throws Exception {
         RawHttp.Reply reply = RawHttp.send(gateway.port(), "GET /api/whoami HTTP/1.1\r\nHost: shop.example\r\n"
                 + "X-Forwarded-For: 6.6.6.6\r\nForwarded: for=6.6.6.6;proto=https\r\nX-Forwarded-Proto: https\r\n"

@@ -47,6 +47,8 @@ final class RequestHandler implements Handler<HttpServerRequest> {
     /** Unread request bodies up to this size are drained to keep the connection; larger ones close it. */
     private static final long DRAIN_LIMIT = 64 * 1024;
     private static final int MAX_LOGGED_RAW_PATH = 256;
+    /** Upstream bodies up to this declared size are read whole and sent with the head. */
+    private static final long SMALL_BODY = 16 * 1024;
 
     private final GatewayRuntime runtime;
     private final HttpProxy proxy;
@@ -200,6 +202,22 @@ final class RequestHandler implements Handler<HttpServerRequest> {
             }
         }
         int status = out.getStatusCode();
+        if (isSmall(out.headers().get("Content-Length"))) {
+            // A small declared body is sent with its head in one write: piping would flush head and end apart.
+            Future<Buffer> whole = body.response().body();
+            // The response was paused until the filters were done with its head.
+            body.response().resume();
+            whole.onComplete(read -> {
+                if (read.failed()) {
+                    body.request().reset();
+                    out.reset();
+                    record(exchange, label, status, out.bytesWritten());
+                } else {
+                    out.end(read.result()).onComplete(sent -> record(exchange, label, status, out.bytesWritten()));
+                }
+            });
+            return;
+        }
         body.response().pipe().endOnFailure(false).to(out).onComplete(piped -> {
             if (piped.failed()) {
                 // A truncated body must not look complete: reset instead of ending the response.
@@ -208,6 +226,15 @@ final class RequestHandler implements Handler<HttpServerRequest> {
             }
             record(exchange, label, status, out.bytesWritten());
         });
+    }
+
+    /** @return whether a declared {@code Content-Length} is small enough to send in one write */
+    private static boolean isSmall(String contentLength) {
+        if (contentLength == null || contentLength.isEmpty() || contentLength.length() > 5) {
+            return false;
+        }
+        long length = parseLength(contentLength);
+        return length >= 0 && length <= SMALL_BODY;
     }
 
     /**
