@@ -7,6 +7,7 @@ import dev.bulwark.api.Reason;
 import dev.bulwark.api.Response;
 import dev.bulwark.api.SecurityFilter;
 import dev.bulwark.api.Stage;
+import dev.bulwark.core.edge.HostNames;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -275,7 +276,7 @@ public final class CorsFilter implements SecurityFilter {
                 return false;
             }
         }
-        return isHostName(host.toLowerCase(Locale.ROOT));
+        return HostNames.isHostName(host.toLowerCase(Locale.ROOT));
     }
 
     private static boolean isScheme(String scheme) {
@@ -307,27 +308,6 @@ public final class CorsFilter implements SecurityFilter {
         return true;
     }
 
-    /** Dot-separated non-empty labels of lower-case letters, digits, hyphens and underscores. */
-    private static boolean isHostName(String value) {
-        if (value.isEmpty()) {
-            return false;
-        }
-        int labelLength = 0;
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c == '.') {
-                if (labelLength == 0) {
-                    return false;
-                }
-                labelLength = 0;
-            } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_') {
-                labelLength++;
-            } else {
-                return false;
-            }
-        }
-        return labelLength > 0;
-    }
 
     private static boolean isToken(String name) {
         for (int i = 0; i < name.length(); i++) {
@@ -354,7 +334,7 @@ public final class CorsFilter implements SecurityFilter {
             int colon = rest.indexOf(':');
             String domain = colon < 0 ? rest : rest.substring(0, colon);
             String port = colon < 0 ? "" : rest.substring(colon);
-            if (wildcard <= 0 || !isScheme(lower.substring(0, wildcard)) || !isHostName(domain)
+            if (wildcard <= 0 || !isScheme(lower.substring(0, wildcard)) || !HostNames.isHostName(domain)
                     || !isPortSuffix(port)) {
                 throw new IllegalArgumentException("cors origin pattern must be scheme://*.domain[:port]: " + entry);
             }
@@ -367,7 +347,7 @@ public final class CorsFilter implements SecurityFilter {
             }
             int start = schemePrefix.length();
             int end = lowerOrigin.length() - tail.length();
-            return end > start && isHostName(lowerOrigin.substring(start, end));
+            return end > start && HostNames.isHostName(lowerOrigin.substring(start, end));
         }
     }
 }

@@ -47,7 +47,7 @@ public final class HostAllowlistFilter implements SecurityFilter {
             }
             if (host.startsWith("*.")) {
                 String suffix = host.substring(1);
-                if (suffix.indexOf('*') >= 0 || !isHostName(suffix.substring(1))) {
+                if (suffix.indexOf('*') >= 0 || !HostNames.isHostName(suffix.substring(1))) {
                     throw new IllegalArgumentException("allowed host pattern must be *.domain: " + entry);
                 }
                 suffixSet.add(suffix);
@@ -87,7 +87,7 @@ public final class HostAllowlistFilter implements SecurityFilter {
         }
         for (String suffix : suffixes) {
             if (host.length() > suffix.length() && host.endsWith(suffix)
-                    && isHostName(host.substring(0, host.length() - suffix.length()))) {
+                    && HostNames.isHostName(host.substring(0, host.length() - suffix.length()))) {
                 return true;
             }
         }
@@ -96,27 +96,5 @@ public final class HostAllowlistFilter implements SecurityFilter {
 
     private static String stripTrailingDot(String host) {
         return host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
-    }
-
-    /** Dot-separated non-empty labels of letters, digits and hyphens: what may stand in for a {@code *}. */
-    static boolean isHostName(String value) {
-        if (value.isEmpty()) {
-            return false;
-        }
-        int labelLength = 0;
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c == '.') {
-                if (labelLength == 0) {
-                    return false;
-                }
-                labelLength = 0;
-            } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_') {
-                labelLength++;
-            } else {
-                return false;
-            }
-        }
-        return labelLength > 0;
     }
 }
