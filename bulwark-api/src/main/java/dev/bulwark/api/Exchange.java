@@ -2,6 +2,8 @@ package dev.bulwark.api;
 
 import java.time.Clock;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * One request in flight, as filters see it: the normalized request, the matched route, and what will be
@@ -63,6 +65,30 @@ public interface Exchange {
 
     /** @return the current body cap in bytes; {@code Long.MAX_VALUE} when none was set */
     long bodyLimit();
+
+    /**
+     * Reads the whole request body into memory, for filters that must see it before deciding (webhook
+     * signatures, idempotency fingerprints). Once read, the host forwards exactly these bytes upstream instead
+     * of streaming the client's body. Reading stops as soon as more than {@link #bodyLimit()} bytes arrive.
+     * Calling it again returns the same stage.
+     *
+     * @return the exact bytes received; fails with {@link BodyTooLargeException} over the limit, or with the
+     *     host's I/O exception when the client goes away mid-body
+     */
+    CompletionStage<byte[]> body();
+
+    /**
+     * Reads a streamed upstream response body into memory when it declares a {@code Content-Length} of at most
+     * {@code maxBytes}, so a filter can keep it (idempotent replay). Bodies that are larger, or of unknown
+     * length, stay streamed and the response comes back unchanged; so do in-memory responses.
+     *
+     * @param response the response the chain produced
+     * @param maxBytes the largest body to buffer
+     * @return an in-memory response with the same status and headers, or {@code response} itself
+     */
+    default CompletionStage<Response> bufferResponse(Response response, long maxBytes) {
+        return CompletableFuture.completedFuture(response);
+    }
 
     /** @return the value stored under {@code key}, or {@code null} */
     <T> T attribute(AttributeKey<T> key);

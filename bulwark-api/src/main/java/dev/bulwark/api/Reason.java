@@ -29,6 +29,10 @@ public enum Reason {
     WEBHOOK_DUPLICATE(200, "Duplicate webhook delivery ignored", Severity.LOW),
     IDEMPOTENCY_KEY_REUSED(422, "Idempotency key reused with a different request", Severity.MEDIUM),
     IDEMPOTENCY_REQUEST_IN_PROGRESS(409, "A request with this idempotency key is in progress", Severity.LOW),
+    TOKEN_INVALID(401, "Invalid token", Severity.HIGH),
+    TOKEN_EXPIRED(401, "Token expired", Severity.LOW),
+    RATE_LIMITED(429, "Too many requests", Severity.MEDIUM),
+    RATE_LIMIT_STORE_UNAVAILABLE(503, "Rate limit cannot be checked", Severity.HIGH),
     INTERNAL_ERROR(500, "Internal error", Severity.CRITICAL);
 
     private final int status;

@@ -2,15 +2,19 @@ package dev.bulwark.gateway;
 
 import dev.bulwark.api.SecurityEvent;
 import dev.bulwark.api.SecurityEventSink;
+import dev.bulwark.api.store.StoreUnavailableException;
 import dev.bulwark.core.config.BulwarkConfig;
 import dev.bulwark.core.config.ServerConfig;
 import dev.bulwark.core.routing.CompiledRoutes;
 import dev.bulwark.core.routing.RouteCompiler;
+import dev.bulwark.core.routing.RouteServices;
 import dev.bulwark.gateway.log.AccessLog;
 import dev.bulwark.gateway.log.SecurityEventLog;
 import dev.bulwark.gateway.metrics.GatewayMetrics;
+import dev.bulwark.gateway.metrics.WebhookMetrics;
 import dev.bulwark.gateway.server.GatewayRuntime;
 import dev.bulwark.gateway.server.GatewayVerticle;
+import dev.bulwark.gateway.storage.GatewayStorage;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
@@ -50,10 +54,12 @@ public final class Gateway implements AutoCloseable {
     private final int port;
     private final Integer adminPort;
     private final GatewayMetrics metrics;
+    private final GatewayStorage storage;
     private boolean closed;
 
     private Gateway(Vertx vertx, GatewayRuntime runtime, ServerConfig server, int port, Integer adminPort,
-                    GatewayMetrics metrics) {
+                    GatewayMetrics metrics, GatewayStorage storage) {
+        this.storage = storage;
         this.vertx = vertx;
         this.runtime = runtime;
         this.server = server;
@@ -79,11 +85,24 @@ public final class Gateway implements AutoCloseable {
      * @throws GatewayStartException                   when a port cannot be bound or TLS files cannot be read
      */
     public static Gateway start(BulwarkConfig config, GatewayOptions options) {
-        CompiledRoutes routes = RouteCompiler.compile(config);
         ServerConfig server = config.server();
         PrometheusMeterRegistry registry = options.meterRegistry() != null ? options.meterRegistry()
                 : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         GatewayMetrics metrics = new GatewayMetrics(registry);
+        GatewayStorage storage;
+        try {
+            storage = GatewayStorage.open(config.storage(), options.clock());
+        } catch (StoreUnavailableException e) {
+            throw new GatewayStartException("cannot open storage: " + e.getMessage(), e);
+        }
+        CompiledRoutes routes;
+        try {
+            routes = RouteCompiler.compile(config,
+                    new RouteServices(storage.idempotencyStore(), new WebhookMetrics(registry)));
+        } catch (RuntimeException e) {
+            storage.close();
+            throw e;
+        }
         SecurityEventSink log = new SecurityEventLog();
         SecurityEventSink extra = options.events();
         SecurityEventSink events = new FanOut(log, metrics, extra);
@@ -107,15 +126,16 @@ public final class Gateway implements AutoCloseable {
                 await(vertx.deployVerticle(admin), "admin port " + server.adminPort(), server);
                 adminPort = admin.actualPort();
             }
-            Gateway gateway = new Gateway(vertx, runtime, server, port, adminPort, metrics);
-            LOG.info("bulwark gateway listening on {}://{}:{} ({} routes, {} event loops{})",
+            Gateway gateway = new Gateway(vertx, runtime, server, port, adminPort, metrics, storage);
+            LOG.info("bulwark gateway listening on {}://{}:{} ({} routes, {} event loops{}, storage: {})",
                     server.tls() != null ? "https" : "http", server.host(), port, routes.routes().size(),
-                    options.eventLoops(), adminPort == null ? "" : ", admin port " + adminPort);
+                    options.eventLoops(), adminPort == null ? "" : ", admin port " + adminPort, storage.describe());
             return gateway;
         } catch (RuntimeException e) {
             runtime.detach();
             vertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS)
                     .exceptionally(ignored -> null).join();
+            storage.close();
             throw e;
         }
     }
@@ -206,6 +226,7 @@ public final class Gateway implements AutoCloseable {
         } catch (ExecutionException | TimeoutException e) {
             LOG.warn("closing the event loops failed: {}", e.toString());
         }
+        storage.close();
         LOG.info("bulwark gateway on port {} stopped", port);
     }
 

@@ -29,6 +29,7 @@ public final class ExchangeBuilder {
     String clientIp = "203.0.113.10";
     final List<Map.Entry<String, String>> headers = new ArrayList<>();
     long contentLength = -1;
+    byte[] bodyBytes = new byte[0];
     boolean webSocketUpgrade;
     String routeId = "test-route";
     final Map<String, String> pathParams = new LinkedHashMap<>();
@@ -112,6 +113,14 @@ public final class ExchangeBuilder {
     /** Adds a {@code Content-Type} header and sets the declared length. */
     public ExchangeBuilder body(String contentType, long contentLength) {
         return header("Content-Type", contentType).contentLength(contentLength);
+    }
+
+    /**
+     * Sets the body {@link TestExchange#body()} reads, with its {@code Content-Type} and declared length.
+     */
+    public ExchangeBuilder body(String contentType, byte[] bytes) {
+        this.bodyBytes = bytes.clone();
+        return body(contentType, bytes.length);
     }
 
     /** Marks the request as a WebSocket upgrade. */

@@ -1,6 +1,7 @@
 package dev.bulwark.testing;
 
 import dev.bulwark.api.AttributeKey;
+import dev.bulwark.api.BodyTooLargeException;
 import dev.bulwark.api.Exchange;
 import dev.bulwark.api.Headers;
 import dev.bulwark.api.SecurityEventSink;
@@ -8,6 +9,8 @@ import dev.bulwark.api.SecurityEventSink;
 import java.time.Clock;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * An in-memory {@link Exchange} for tests, built with {@link ExchangeBuilder}. It records what filters set on
@@ -33,6 +36,8 @@ public final class TestExchange implements Exchange {
     private final Map<AttributeKey<?>, Object> attributes = new IdentityHashMap<>();
     private String requestId;
     private long bodyLimit = Long.MAX_VALUE;
+    private final byte[] body;
+    private CompletionStage<byte[]> bodyRead;
 
     TestExchange(ExchangeBuilder b) {
         this.method = b.method;
@@ -50,6 +55,7 @@ public final class TestExchange implements Exchange {
         this.clock = b.clock;
         this.events = b.events;
         this.requestId = b.requestId;
+        this.body = b.bodyBytes;
     }
 
     @Override public String method() { return method; }
@@ -81,6 +87,17 @@ public final class TestExchange implements Exchange {
     @Override public void bodyLimit(long maxBytes) { this.bodyLimit = maxBytes; }
 
     @Override public long bodyLimit() { return bodyLimit; }
+
+    /** Reads the builder's body, failing like a host when it exceeds the body limit. */
+    @Override
+    public CompletionStage<byte[]> body() {
+        if (bodyRead == null) {
+            bodyRead = body.length > bodyLimit
+                    ? CompletableFuture.failedFuture(new BodyTooLargeException(bodyLimit))
+                    : CompletableFuture.completedFuture(body.clone());
+        }
+        return bodyRead;
+    }
 
     @Override
     @SuppressWarnings("unchecked")

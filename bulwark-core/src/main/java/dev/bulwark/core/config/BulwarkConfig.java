@@ -1,5 +1,7 @@
 package dev.bulwark.core.config;
 
+import dev.bulwark.core.ratelimit.RateLimitConfig;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,14 +18,31 @@ import java.util.Map;
  * @param defaults  settings every route starts from
  * @param policies  named policies routes may reference
  * @param routes    routes in match order (first match wins)
+ * @param storage   where the gateway keeps shared state; {@code null} means {@link StorageConfig#MEMORY}
+ * @param rateLimits rate-limit tiers by name, which policies and routes reference
  */
 public record BulwarkConfig(Mode mode, ServerConfig server, Map<String, UpstreamConfig> upstreams,
-                            PolicyConfig defaults, Map<String, PolicyConfig> policies, List<RouteConfig> routes) {
+                            PolicyConfig defaults, Map<String, PolicyConfig> policies, List<RouteConfig> routes,
+                            StorageConfig storage, Map<String, RateLimitConfig> rateLimits) {
+
+    /** A configuration without rate-limit tiers. */
+    public BulwarkConfig(Mode mode, ServerConfig server, Map<String, UpstreamConfig> upstreams,
+                         PolicyConfig defaults, Map<String, PolicyConfig> policies, List<RouteConfig> routes,
+                         StorageConfig storage) {
+        this(mode, server, upstreams, defaults, policies, routes, storage, Map.of());
+    }
+
+    /** A configuration with the default (in-memory) storage. */
+    public BulwarkConfig(Mode mode, ServerConfig server, Map<String, UpstreamConfig> upstreams,
+                         PolicyConfig defaults, Map<String, PolicyConfig> policies, List<RouteConfig> routes) {
+        this(mode, server, upstreams, defaults, policies, routes, null);
+    }
 
     public BulwarkConfig {
         upstreams = Map.copyOf(upstreams);
         policies = Map.copyOf(policies);
         routes = List.copyOf(routes);
+        rateLimits = rateLimits == null ? Map.of() : Map.copyOf(rateLimits);
     }
 
     /** @return a builder: development mode, default server, {@link PolicyConfig#DEFAULTS}, nothing else */
@@ -38,11 +57,13 @@ public record BulwarkConfig(Mode mode, ServerConfig server, Map<String, Upstream
      */
     public static final class Builder {
         private Mode mode = Mode.DEVELOPMENT;
+        private StorageConfig storage;
         private ServerConfig server = ServerConfig.DEFAULT;
         private final Map<String, UpstreamConfig> upstreams = new LinkedHashMap<>();
         private PolicyConfig defaults = PolicyConfig.DEFAULTS;
         private final Map<String, PolicyConfig> policies = new LinkedHashMap<>();
         private final List<RouteConfig> routes = new ArrayList<>();
+        private final Map<String, RateLimitConfig> rateLimits = new LinkedHashMap<>();
 
         private Builder() {
         }
@@ -99,8 +120,24 @@ public record BulwarkConfig(Mode mode, ServerConfig server, Map<String, Upstream
             return route(route.build());
         }
 
+        /** Sets where the gateway keeps shared state; {@code null} for memory. */
+        public Builder storage(StorageConfig storage) {
+            this.storage = storage;
+            return this;
+        }
+
+        /** Adds a rate-limit tier under {@code name}, for policies and routes to reference. */
+        public Builder rateLimit(String name, RateLimitConfig tier) {
+            rateLimits.put(name, tier);
+            return this;
+        }
+
+        public Builder rateLimit(String name, RateLimitConfig.Builder tier) {
+            return rateLimit(name, tier.build());
+        }
+
         public BulwarkConfig build() {
-            return new BulwarkConfig(mode, server, upstreams, defaults, policies, routes);
+            return new BulwarkConfig(mode, server, upstreams, defaults, policies, routes, storage, rateLimits);
         }
     }
 }

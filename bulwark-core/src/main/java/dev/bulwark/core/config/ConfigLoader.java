@@ -10,7 +10,13 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.bulwark.core.bodylimit.BodyLimitConfig;
 import dev.bulwark.core.cors.CorsConfig;
 import dev.bulwark.core.headers.SecurityHeadersConfig;
+import dev.bulwark.core.idempotency.IdempotencyConfig;
+import dev.bulwark.core.ratelimit.OnStoreFailure;
+import dev.bulwark.core.ratelimit.RateLimitConfig;
+import dev.bulwark.core.ratelimit.RateLimitTier;
 import dev.bulwark.core.requestid.RequestIdConfig;
+import dev.bulwark.core.webhook.VerifierConfig;
+import dev.bulwark.core.webhook.WebhookConfig;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -60,16 +66,17 @@ public final class ConfigLoader {
     private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     private static final List<String> ROOT_KEYS =
-            List.of("mode", "server", "upstreams", "defaults", "policies", "routes");
+            List.of("mode", "server", "upstreams", "defaults", "policies", "routes", "storage", "rateLimits");
     private static final List<String> SERVER_KEYS = List.of("host", "port", "tls", "http2", "adminPort",
             "trustedProxies", "allowedHosts", "maxHeaderCount", "maxHeaderBytes", "shutdownTimeout",
             "fallbackUpstream", "accessLog");
     private static final List<String> TLS_KEYS = List.of("certificate", "privateKey");
     private static final List<String> UPSTREAM_KEYS =
             List.of("url", "connectTimeout", "responseTimeout", "maxConnections", "http2");
-    private static final List<String> POLICY_KEYS = List.of("requestId", "headers", "cors", "bodyLimit");
+    private static final List<String> POLICY_KEYS = List.of("requestId", "headers", "cors", "bodyLimit", "rateLimit");
     private static final List<String> ROUTE_KEYS = List.of("id", "match", "upstream", "policies", "policy",
-            "requestId", "headers", "cors", "bodyLimit");
+            "requestId", "headers", "cors", "bodyLimit", "webhook", "idempotency", "rateLimit");
+    private static final List<String> RATE_LIMIT_TIER_KEYS = List.of("limit", "period", "burst", "key", "onStoreFailure");
     private static final List<String> MATCH_KEYS = List.of("path", "methods", "hosts");
     private static final List<String> REQUEST_ID_KEYS = List.of("header", "trustIncoming", "maxLength");
     private static final List<String> HEADERS_KEYS = List.of("contentSecurityPolicy", "hsts", "frameOptions",
@@ -78,6 +85,19 @@ public final class ConfigLoader {
     private static final List<String> CORS_KEYS = List.of("allowedOrigins", "allowedOriginRegexes",
             "allowCredentials", "allowedMethods", "allowedHeaders", "exposedHeaders", "maxAge");
     private static final List<String> BODY_LIMIT_KEYS = List.of("json", "text", "other");
+    private static final List<String> STORAGE_KEYS = List.of("kind", "path", "url", "username", "password");
+    private static final List<String> IDEMPOTENCY_KEYS = List.of("enabled", "ttl");
+    private static final List<String> WEBHOOK_IDEMPOTENCY_KEYS = List.of("enabled", "key", "ttl");
+    private static final Map<String, List<String>> WEBHOOK_KEYS = Map.of(
+            "meta", List.of("preset", "secrets", "verifyTokens", "idempotency"),
+            "github", List.of("preset", "secrets", "idempotency"),
+            "telegram", List.of("preset", "secrets", "idempotency"),
+            "apikey", List.of("preset", "header", "secrets", "idempotency"),
+            "standard-webhooks", List.of("preset", "secrets", "tolerance", "idempotency"),
+            "stripe", List.of("preset", "secrets", "tolerance", "idempotency"),
+            "slack", List.of("preset", "secrets", "tolerance", "idempotency"),
+            "hmac", List.of("preset", "provider", "secrets", "header", "algorithm", "encoding", "prefix",
+                    "signedContent", "timestampHeader", "timestampUnit", "tolerance", "idHeader", "idempotency"));
 
     private ConfigLoader() {
     }
@@ -188,6 +208,9 @@ public final class ConfigLoader {
             with(keys, "defaults", node -> builder.defaults(policy(node, "defaults", POLICY_KEYS)));
             with(keys, "policies", node -> entries(node, "policies",
                     (name, value) -> builder.policy(name, policy(value, child("policies", name), POLICY_KEYS))));
+            with(keys, "storage", node -> builder.storage(storage(node, "storage")));
+            with(keys, "rateLimits", node -> entries(node, "rateLimits",
+                    (name, value) -> builder.rateLimit(name, rateLimitTier(value, child("rateLimits", name)))));
             with(keys, "routes", node -> {
                 if (!node.isArray()) {
                     problem("routes", describe(node) + " is not a list of routes");
@@ -281,7 +304,160 @@ public final class ConfigLoader {
             with(keys, "policy", n -> ifSet(string(n, child(path, "policy")), b::policies));
             with(keys, "policies", n -> ifSet(strings(n, child(path, "policies")), b::policies));
             b.inline(policyFrom(keys, path));
+            with(keys, "webhook", n -> b.webhook(webhook(n, child(path, "webhook"))));
+            with(keys, "idempotency", n -> {
+                String at = child(path, "idempotency");
+                Map<String, JsonNode> idem = object(n, at, IDEMPOTENCY_KEYS);
+                if (idem != null) {
+                    Boolean enabled = idem.containsKey("enabled") ? bool(idem.get("enabled"), child(at, "enabled")) : null;
+                    Duration ttl = idem.containsKey("ttl") ? duration(idem.get("ttl"), child(at, "ttl")) : null;
+                    b.idempotency(new IdempotencyConfig(enabled == null || enabled, null, ttl));
+                }
+            });
             return b.build();
+        }
+
+        private StorageConfig storage(JsonNode node, String path) {
+            Map<String, JsonNode> keys = object(node, path, STORAGE_KEYS);
+            if (keys == null) {
+                return null;
+            }
+            String kindText = keys.containsKey("kind") ? string(keys.get("kind"), child(path, "kind")) : null;
+            if (kindText == null) {
+                if (!keys.containsKey("kind")) {
+                    problem(child(path, "kind"), "is required (expected memory, h2 or postgresql)");
+                }
+                return null;
+            }
+            StorageConfig.Kind kind = switch (kindText.toLowerCase(Locale.ROOT)) {
+                case "memory" -> StorageConfig.Kind.MEMORY;
+                case "h2" -> StorageConfig.Kind.H2;
+                case "postgresql", "postgres" -> StorageConfig.Kind.POSTGRESQL;
+                default -> {
+                    problem(child(path, "kind"), quote(kindText) + " is not a storage kind (expected memory, h2 or postgresql)");
+                    yield null;
+                }
+            };
+            if (kind == null) {
+                return null;
+            }
+            Path dir = file(keys.get("path"), child(path, "path"));
+            String url = keys.containsKey("url") ? string(keys.get("url"), child(path, "url")) : null;
+            String username = keys.containsKey("username") ? string(keys.get("username"), child(path, "username")) : null;
+            String password = keys.containsKey("password") ? string(keys.get("password"), child(path, "password")) : null;
+            if (kind == StorageConfig.Kind.POSTGRESQL && (url == null || !url.startsWith("jdbc:postgresql:"))) {
+                problem(child(path, "url"), (url == null ? "is required" : quote(url) + " is not a postgresql url")
+                        + " (expected e.g. jdbc:postgresql://127.0.0.1:5432/bulwark)");
+            }
+            if (kind != StorageConfig.Kind.H2 && keys.containsKey("path")) {
+                problem(child(path, "path"), "only applies to kind h2");
+            }
+            if (kind != StorageConfig.Kind.POSTGRESQL) {
+                for (String key : List.of("url", "username", "password")) {
+                    if (keys.containsKey(key)) {
+                        problem(child(path, key), "only applies to kind postgresql");
+                    }
+                }
+            }
+            return new StorageConfig(kind, dir, url, username, password);
+        }
+
+        private WebhookConfig webhook(JsonNode node, String path) {
+            if (node == null || !node.isObject()) {
+                problem(path, describe(node) + " is not a webhook definition (expected e.g. {preset: meta, secrets: [...]})");
+                return null;
+            }
+            JsonNode presetNode = node.get("preset");
+            String preset = presetNode == null ? null : string(presetNode, child(path, "preset"));
+            if (preset == null) {
+                if (presetNode == null) {
+                    problem(child(path, "preset"), "is required (expected one of " + String.join(", ",
+                            new java.util.TreeSet<>(WEBHOOK_KEYS.keySet())) + ")");
+                }
+                return null;
+            }
+            List<String> allowed = WEBHOOK_KEYS.get(preset);
+            if (allowed == null) {
+                problem(child(path, "preset"), quote(preset) + " is not a webhook preset (expected one of "
+                        + String.join(", ", new java.util.TreeSet<>(WEBHOOK_KEYS.keySet())) + ")");
+                return null;
+            }
+            Map<String, JsonNode> keys = object(node, path, allowed);
+            if (keys == null) {
+                return null;
+            }
+            List<String> secrets = secrets(keys.get("secrets"), child(path, "secrets"));
+            String header = keys.containsKey("header") ? string(keys.get("header"), child(path, "header")) : null;
+            Duration tolerance = keys.containsKey("tolerance")
+                    ? duration(keys.get("tolerance"), child(path, "tolerance")) : null;
+            VerifierConfig verifier = switch (preset) {
+                case "meta" -> new VerifierConfig.Meta(secrets,
+                        secrets(keys.get("verifyTokens"), child(path, "verifyTokens")));
+                case "github" -> new VerifierConfig.GitHub(secrets);
+                case "telegram" -> new VerifierConfig.Telegram(secrets);
+                case "apikey" -> new VerifierConfig.ApiKey(header, secrets);
+                case "standard-webhooks" -> new VerifierConfig.StandardWebhooks(secrets, tolerance);
+                case "stripe" -> new VerifierConfig.Stripe(secrets, tolerance);
+                case "slack" -> new VerifierConfig.Slack(secrets, tolerance);
+                default -> new VerifierConfig.Hmac(
+                        keys.containsKey("provider") ? string(keys.get("provider"), child(path, "provider")) : null,
+                        secrets, header,
+                        enumValue(keys.get("algorithm"), child(path, "algorithm"), VerifierConfig.Hmac.Algorithm.class),
+                        enumValue(keys.get("encoding"), child(path, "encoding"), VerifierConfig.Hmac.Encoding.class),
+                        keys.containsKey("prefix") ? string(keys.get("prefix"), child(path, "prefix")) : null,
+                        keys.containsKey("signedContent")
+                                ? string(keys.get("signedContent"), child(path, "signedContent")) : null,
+                        keys.containsKey("timestampHeader")
+                                ? string(keys.get("timestampHeader"), child(path, "timestampHeader")) : null,
+                        enumValue(keys.get("timestampUnit"), child(path, "timestampUnit"),
+                                VerifierConfig.Hmac.TimestampUnit.class),
+                        tolerance,
+                        keys.containsKey("idHeader") ? string(keys.get("idHeader"), child(path, "idHeader")) : null);
+            };
+            IdempotencyConfig idempotency = null;
+            if (keys.containsKey("idempotency")) {
+                String at = child(path, "idempotency");
+                JsonNode idemNode = keys.get("idempotency");
+                if (isOff(idemNode)) {
+                    idempotency = IdempotencyConfig.DISABLED;
+                } else {
+                    Map<String, JsonNode> idem = object(idemNode, at, WEBHOOK_IDEMPOTENCY_KEYS);
+                    if (idem != null) {
+                        Boolean enabled = idem.containsKey("enabled") ? bool(idem.get("enabled"), child(at, "enabled")) : null;
+                        String key = idem.containsKey("key") ? string(idem.get("key"), child(at, "key")) : null;
+                        Duration ttl = idem.containsKey("ttl") ? duration(idem.get("ttl"), child(at, "ttl")) : null;
+                        idempotency = new IdempotencyConfig(enabled == null || enabled, key, ttl);
+                    }
+                }
+            }
+            return new WebhookConfig(verifier, idempotency);
+        }
+
+        /** A list of secrets where entries interpolated to nothing ({@code ${OLD_SECRET:-}}) are dropped. */
+        private List<String> secrets(JsonNode node, String path) {
+            if (node == null) {
+                return List.of();
+            }
+            List<String> values = strings(node, path);
+            return values == null ? List.of() : values.stream().filter(v -> v != null && !v.isEmpty()).toList();
+        }
+
+        private <E extends Enum<E>> E enumValue(JsonNode node, String path, Class<E> type) {
+            if (node == null) {
+                return null;
+            }
+            String text = string(node, path);
+            if (text == null) {
+                return null;
+            }
+            for (E constant : type.getEnumConstants()) {
+                if (constant.name().equalsIgnoreCase(text.replace("-", ""))) {
+                    return constant;
+                }
+            }
+            problem(path, quote(text) + " is not one of " + java.util.Arrays.toString(type.getEnumConstants())
+                    .toLowerCase(Locale.ROOT));
+            return null;
         }
 
         private PolicyConfig policy(JsonNode node, String path, List<String> allowed) {
@@ -296,6 +472,29 @@ public final class ConfigLoader {
             with(keys, "headers", n -> b.headers(headers(n, child(path, "headers"))));
             with(keys, "cors", n -> b.cors(cors(n, child(path, "cors"))));
             with(keys, "bodyLimit", n -> b.bodyLimit(bodyLimit(n, child(path, "bodyLimit"))));
+            with(keys, "rateLimit", n -> ifSet(rateLimitTierNames(n, child(path, "rateLimit")), b::rateLimit));
+            return b.build();
+        }
+
+        /** {@code none}, {@code false} or an empty list turn rate limiting off; otherwise tier names. */
+        private List<String> rateLimitTierNames(JsonNode node, String path) {
+            if (isOff(node) || (node.isTextual() && node.textValue().equals(RateLimitTier.NONE))) {
+                return List.of();
+            }
+            return strings(node, path);
+        }
+
+        private RateLimitConfig rateLimitTier(JsonNode node, String path) {
+            RateLimitConfig.Builder b = RateLimitConfig.builder();
+            Map<String, JsonNode> keys = object(node, path, RATE_LIMIT_TIER_KEYS);
+            if (keys != null) {
+                with(keys, "limit", n -> ifSet(integer(n, child(path, "limit")), limit -> b.limit((long) limit)));
+                with(keys, "period", n -> ifSet(duration(n, child(path, "period")), b::period));
+                with(keys, "burst", n -> ifSet(integer(n, child(path, "burst")), burst -> b.burst((long) burst)));
+                with(keys, "key", n -> ifSet(strings(n, child(path, "key")), b::key));
+                with(keys, "onStoreFailure", n -> ifSet(enumValue(n, child(path, "onStoreFailure"),
+                        OnStoreFailure.class), b::onStoreFailure));
+            }
             return b.build();
         }
 

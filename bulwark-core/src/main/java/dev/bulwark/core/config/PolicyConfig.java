@@ -5,6 +5,8 @@ import dev.bulwark.core.cors.CorsConfig;
 import dev.bulwark.core.headers.SecurityHeadersConfig;
 import dev.bulwark.core.requestid.RequestIdConfig;
 
+import java.util.List;
+
 /**
  * A bundle of per-route feature settings: the {@code defaults} block, a named policy, or a route's inline
  * settings. A {@code null} component means "not set here, inherit"; merging goes defaults → named policies
@@ -14,9 +16,21 @@ import dev.bulwark.core.requestid.RequestIdConfig;
  * @param headers   response hardening headers
  * @param cors      cross-origin rules; {@code null} everywhere means CORS is off for the route
  * @param bodyLimit request body caps
+ * @param rateLimit names of the {@code rateLimits} tiers that apply, all of which must allow a request; empty
+ *                  means rate limiting is off ({@code rateLimit: none})
  */
 public record PolicyConfig(RequestIdConfig requestId, SecurityHeadersConfig headers, CorsConfig cors,
-                           BodyLimitConfig bodyLimit) {
+                           BodyLimitConfig bodyLimit, List<String> rateLimit) {
+
+    public PolicyConfig {
+        rateLimit = rateLimit == null ? null : List.copyOf(rateLimit);
+    }
+
+    /** A policy that sets no rate-limit tiers. */
+    public PolicyConfig(RequestIdConfig requestId, SecurityHeadersConfig headers, CorsConfig cors,
+                        BodyLimitConfig bodyLimit) {
+        this(requestId, headers, cors, bodyLimit, null);
+    }
 
     /** A policy that sets nothing. */
     public static final PolicyConfig EMPTY = new PolicyConfig(null, null, null, null);
@@ -34,7 +48,8 @@ public record PolicyConfig(RequestIdConfig requestId, SecurityHeadersConfig head
                 override.requestId != null ? override.requestId : requestId,
                 override.headers != null ? override.headers : headers,
                 override.cors != null ? override.cors : cors,
-                override.bodyLimit != null ? override.bodyLimit : bodyLimit);
+                override.bodyLimit != null ? override.bodyLimit : bodyLimit,
+                override.rateLimit != null ? override.rateLimit : rateLimit);
     }
 
     /** @return a builder for a policy that sets nothing until told to */
@@ -48,6 +63,7 @@ public record PolicyConfig(RequestIdConfig requestId, SecurityHeadersConfig head
         private SecurityHeadersConfig headers;
         private CorsConfig cors;
         private BodyLimitConfig bodyLimit;
+        private List<String> rateLimit;
 
         private Builder() {
         }
@@ -93,8 +109,18 @@ public record PolicyConfig(RequestIdConfig requestId, SecurityHeadersConfig head
             return bodyLimit(BodyLimitConfig.uniform(bytes));
         }
 
+        /** Sets the rate-limit tiers that apply, by name; none at all turns rate limiting off. */
+        public Builder rateLimit(String... tiers) {
+            return rateLimit(List.of(tiers));
+        }
+
+        public Builder rateLimit(List<String> tiers) {
+            this.rateLimit = tiers;
+            return this;
+        }
+
         public PolicyConfig build() {
-            return new PolicyConfig(requestId, headers, cors, bodyLimit);
+            return new PolicyConfig(requestId, headers, cors, bodyLimit, rateLimit);
         }
     }
 }

@@ -1,5 +1,8 @@
 package dev.bulwark.core.config;
 
+import dev.bulwark.core.idempotency.IdempotencyConfig;
+import dev.bulwark.core.webhook.WebhookConfig;
+
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -17,14 +20,23 @@ import java.util.Set;
  * @param upstream the name of the upstream to forward to
  * @param policies named policies applied in order
  * @param inline   settings written on the route itself, applied last
+ * @param webhook  webhook verification and de-duplication, or {@code null} when the route is not a webhook
+ * @param idempotency client {@code Idempotency-Key} handling for POST requests, or {@code null} for none
  */
 public record RouteConfig(String id, Set<String> hosts, Set<String> methods, String path, String upstream,
-                          List<String> policies, PolicyConfig inline) {
+                          List<String> policies, PolicyConfig inline, WebhookConfig webhook,
+                          IdempotencyConfig idempotency) {
 
     public RouteConfig {
         hosts = Set.copyOf(hosts);
         methods = Set.copyOf(methods);
         policies = List.copyOf(policies);
+    }
+
+    /** A route that is neither a webhook nor idempotent. */
+    public RouteConfig(String id, Set<String> hosts, Set<String> methods, String path, String upstream,
+                       List<String> policies, PolicyConfig inline) {
+        this(id, hosts, methods, path, upstream, policies, inline, null, null);
     }
 
     /** @return a builder for the route named {@code id}, matching any host and method, with no policies */
@@ -44,6 +56,8 @@ public record RouteConfig(String id, Set<String> hosts, Set<String> methods, Str
         private String upstream;
         private final List<String> policies = new ArrayList<>();
         private PolicyConfig inline = PolicyConfig.EMPTY;
+        private WebhookConfig webhook;
+        private IdempotencyConfig idempotency;
 
         private Builder(String id) {
             this.id = id;
@@ -100,8 +114,20 @@ public record RouteConfig(String id, Set<String> hosts, Set<String> methods, Str
             return inline(inline.build());
         }
 
+        /** Makes the route a webhook endpoint: deliveries are verified and de-duplicated before forwarding. */
+        public Builder webhook(WebhookConfig webhook) {
+            this.webhook = webhook;
+            return this;
+        }
+
+        /** Enables client {@code Idempotency-Key} handling for POST requests ({@code key} must be {@code null}). */
+        public Builder idempotency(IdempotencyConfig idempotency) {
+            this.idempotency = idempotency;
+            return this;
+        }
+
         public RouteConfig build() {
-            return new RouteConfig(id, hosts, methods, path, upstream, policies, inline);
+            return new RouteConfig(id, hosts, methods, path, upstream, policies, inline, webhook, idempotency);
         }
     }
 }

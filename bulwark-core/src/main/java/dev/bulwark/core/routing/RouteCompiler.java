@@ -19,6 +19,13 @@ import dev.bulwark.core.edge.HeaderLimitFilter;
 import dev.bulwark.core.edge.HostAllowlistFilter;
 import dev.bulwark.core.headers.SecurityHeadersConfig;
 import dev.bulwark.core.headers.SecurityHeadersFilter;
+import dev.bulwark.core.idempotency.IdempotencyConfig;
+import dev.bulwark.core.idempotency.IdempotencyFilter;
+import dev.bulwark.core.webhook.WebhookConfig;
+import dev.bulwark.core.webhook.WebhookFilter;
+import dev.bulwark.core.webhook.WebhookVerifiers;
+import dev.bulwark.core.ratelimit.RateLimitFilter;
+import dev.bulwark.core.ratelimit.RateLimitTier;
 import dev.bulwark.core.requestid.RequestIdConfig;
 import dev.bulwark.core.requestid.RequestIdFilter;
 
@@ -27,6 +34,7 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -61,12 +69,27 @@ public final class RouteCompiler {
     private RouteCompiler() {
     }
 
+    /** Webhook routes accept bodies up to this size unless a body limit is configured (seed 000 A6). */
+    public static final long WEBHOOK_BODY_LIMIT = 2L * 1024 * 1024;
+
     /**
+     * Compiles with {@link RouteServices#inMemory in-memory} stores on the system clock, e.g. to check a
+     * configuration.
+     *
      * @return the compiled routes
      * @throws ConfigException listing every problem found, each with its key path
      */
     public static CompiledRoutes compile(BulwarkConfig config) {
-        Check check = new Check(config);
+        return compile(config, RouteServices.inMemory(Clock.systemUTC()));
+    }
+
+    /**
+     * @param services the stores and listeners route filters use
+     * @return the compiled routes
+     * @throws ConfigException listing every problem found, each with its key path
+     */
+    public static CompiledRoutes compile(BulwarkConfig config, RouteServices services) {
+        Check check = new Check(config, services);
         check.all();
         if (!check.problems.isEmpty()) {
             throw new ConfigException(check.problems);
@@ -82,9 +105,11 @@ public final class RouteCompiler {
         private final List<ConfigProblem> problems = new ArrayList<>();
         private final List<PathPattern> patterns = new ArrayList<>();
         private final List<HostPattern[]> hostPatterns = new ArrayList<>();
+        private final RouteServices services;
 
-        Check(BulwarkConfig config) {
+        Check(BulwarkConfig config, RouteServices services) {
             this.config = config;
+            this.services = services;
             this.server = config.server() != null ? config.server() : ServerConfig.DEFAULT;
             this.mode = config.mode() != null ? config.mode() : Mode.DEVELOPMENT;
         }
@@ -101,6 +126,8 @@ public final class RouteCompiler {
             }
             new TreeSet<>(config.policies().keySet()).forEach(name ->
                     policy(config.policies().get(name), "policies." + name));
+            new TreeSet<>(config.rateLimits().keySet()).forEach(name -> problems.addAll(
+                    RateLimitTier.problems(name, config.rateLimits().get(name), "rateLimits." + name)));
             Map<String, Integer> ids = new HashMap<>();
             for (int i = 0; i < config.routes().size(); i++) {
                 route(config.routes().get(i), "routes[" + i + "]", ids, i);
@@ -261,6 +288,21 @@ public final class RouteCompiler {
                 positive(limit.text(), path + ".bodyLimit.text");
                 positive(limit.other(), path + ".bodyLimit.other");
             }
+            if (policy.rateLimit() != null) {
+                rateLimitReferences(policy.rateLimit(), path + ".rateLimit");
+            }
+        }
+
+        private void rateLimitReferences(List<String> tiers, String path) {
+            for (int i = 0; i < tiers.size(); i++) {
+                String tier = tiers.get(i);
+                if (tier == null || !config.rateLimits().containsKey(tier)) {
+                    problem(path + "[" + i + "]", quote(String.valueOf(tier)) + " is not a defined rate limit tier"
+                            + " (defined: " + names(config.rateLimits()) + "; write none to turn rate limiting off)");
+                } else if (tiers.indexOf(tier) < i) {
+                    problem(path + "[" + i + "]", quote(tier) + " is listed twice");
+                }
+            }
         }
 
         private void requestId(RequestIdConfig requestId, String path) {
@@ -375,6 +417,32 @@ public final class RouteCompiler {
                 }
             }
             policy(route.inline(), path);
+            if (route.webhook() != null) {
+                webhook(route.webhook(), path + ".webhook");
+            }
+            if (route.idempotency() != null) {
+                idempotency(route.idempotency(), path + ".idempotency");
+            }
+        }
+
+        private void webhook(WebhookConfig webhook, String path) {
+            for (String problem : WebhookVerifiers.problems(webhook, mode)) {
+                int colon = problem.indexOf(": ");
+                if (colon > 0 && !problem.substring(0, colon).contains(" ")) {
+                    problem(path + "." + problem.substring(0, colon), problem.substring(colon + 2));
+                } else {
+                    problem(path, problem);
+                }
+            }
+        }
+
+        private void idempotency(IdempotencyConfig idempotency, String path) {
+            if (idempotency.key() != null) {
+                problem(path + ".key", "is not configurable: clients send the Idempotency-Key header");
+            }
+            if (idempotency.ttl() != null) {
+                duration(idempotency.ttl(), path + ".ttl", true);
+            }
         }
 
         // ---- building, once everything is known to be valid ----
@@ -387,6 +455,8 @@ public final class RouteCompiler {
                     ? null : new HostAllowlistFilter(server.allowedHosts());
             HeaderLimitFilter headerLimit = new HeaderLimitFilter(server.maxHeaderCount(), server.maxHeaderBytes());
 
+            Map<String, RateLimitTier> tiers = new HashMap<>();
+            config.rateLimits().forEach((name, tier) -> tiers.put(name, new RateLimitTier(name, tier)));
             List<CompiledRoutes.Entry> entries = new ArrayList<>();
             for (int i = 0; i < config.routes().size(); i++) {
                 RouteConfig route = config.routes().get(i);
@@ -397,8 +467,24 @@ public final class RouteCompiler {
                 if (route.inline() != null) {
                     effective = effective.overriddenBy(route.inline());
                 }
+                if (route.webhook() != null && !bodyLimitConfigured(route)) {
+                    effective = effective.overriddenBy(PolicyConfig.builder().bodyLimit(WEBHOOK_BODY_LIMIT).build());
+                }
                 try {
-                    FilterChain chain = new FilterChain(route.id(), filters(effective, hostAllowlist, headerLimit, true));
+                    List<SecurityFilter> filters = filters(effective, hostAllowlist, headerLimit, true);
+                    if (effective.rateLimit() != null && !effective.rateLimit().isEmpty()) {
+                        filters.add(new RateLimitFilter(effective.rateLimit().stream().map(tiers::get).toList(),
+                                services.rateLimitStore()));
+                    }
+                    if (route.webhook() != null) {
+                        filters.add(new WebhookFilter(WebhookVerifiers.create(route.webhook(), mode),
+                                services.idempotencyStore(), services.webhookListener()));
+                    }
+                    if (route.idempotency() != null && route.idempotency().enabled()) {
+                        filters.add(new IdempotencyFilter(route.idempotency().effectiveTtl(),
+                                services.idempotencyStore()));
+                    }
+                    FilterChain chain = new FilterChain(route.id(), filters);
                     CompiledRoute compiled = new CompiledRoute(route.id(), route, effective,
                             config.upstreams().get(route.upstream()), chain);
                     entries.add(new CompiledRoutes.Entry(compiled, hostPatterns.get(i),
@@ -416,6 +502,18 @@ public final class RouteCompiler {
                 throw new ConfigException(problems);
             }
             return new CompiledRoutes(config, entries, fallback, fallbackUpstream);
+        }
+
+        private boolean bodyLimitConfigured(RouteConfig route) {
+            if (route.inline() != null && route.inline().bodyLimit() != null) {
+                return true;
+            }
+            // The builder's defaults carry the generic limit; only a changed one counts as configured.
+            if (config.defaults() != null && config.defaults().bodyLimit() != null
+                    && !config.defaults().bodyLimit().equals(BodyLimitConfig.DEFAULT)) {
+                return true;
+            }
+            return route.policies().stream().anyMatch(name -> config.policies().get(name).bodyLimit() != null);
         }
 
         private static List<SecurityFilter> filters(PolicyConfig policy, HostAllowlistFilter hostAllowlist,

@@ -34,7 +34,7 @@
  * refuse with 403 ({@code webhook-credential-invalid}), signature presets with 401
  * ({@code webhook-signature-invalid}); the detail never says which part failed.
  *
- * <h2>Intended YAML shape</h2>
+ * <h2>YAML shape</h2>
  * The loader maps a route's {@code webhook} block to {@link dev.bulwark.core.webhook.WebhookConfig}, choosing
  * the {@link dev.bulwark.core.webhook.VerifierConfig} record by {@code preset}; unknown keys are errors, and
  * {@link dev.bulwark.core.webhook.WebhookVerifiers#problems} reports paths relative to the block (the loader
@@ -42,7 +42,7 @@
  * <pre>{@code
  * routes:
  *   - id: whatsapp
- *     path: /api/webhooks/whatsapp/{merchantId}
+ *     match: { path: "/api/webhooks/whatsapp/{merchantId}" }
  *     upstream: app
  *     webhook:
  *       preset: meta
@@ -50,11 +50,11 @@
  *       verifyTokens: ["${META_VERIFY_TOKEN}"]
  *       idempotency: { key: "$.entry[0].changes[0].value.messages[0].id", ttl: 24h }
  *   - id: telegram
- *     path: /api/webhooks/telegram/{channelId}
+ *     match: { path: "/api/webhooks/telegram/{channelId}" }
  *     upstream: app
  *     webhook: { preset: telegram, secrets: ["${TELEGRAM_WEBHOOK_SECRET}"] }   # key defaults to $.update_id
  *   - id: evolution
- *     path: /api/webhooks/evolution/{instance}
+ *     match: { path: "/api/webhooks/evolution/{instance}" }
  *     upstream: app
  *     webhook:
  *       preset: apikey
@@ -62,11 +62,11 @@
  *       secrets: ["${EVOLUTION_APIKEY}"]
  *       idempotency: { key: "$.data.key.id" }
  *   - id: billing
- *     path: /api/webhooks/billing
+ *     match: { path: "/api/webhooks/billing" }
  *     upstream: app
  *     webhook: { preset: standard-webhooks, secrets: ["${BILLING_WHSEC}"], tolerance: 5m }
  *   - id: partner
- *     path: /api/webhooks/partner
+ *     match: { path: "/api/webhooks/partner" }
  *     upstream: app
  *     webhook:
  *       preset: hmac

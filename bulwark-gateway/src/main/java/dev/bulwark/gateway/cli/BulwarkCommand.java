@@ -12,7 +12,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The {@code bulwark} command line: {@code demo}, {@code run}, {@code check}, {@code version}.
+ * The {@code bulwark} command line: {@code demo}, {@code run}, {@code check}, {@code webhooks sign},
+ * {@code version}.
  *
  * <p>Exit codes: 0 on success (including a graceful stop of {@code run} or {@code demo} by Ctrl-C or SIGTERM),
  * 1 when the configuration is invalid or the gateway cannot start, 2 for usage errors. Errors are printed as
@@ -22,7 +23,8 @@ import java.nio.charset.StandardCharsets;
         mixinStandardHelpOptions = true,
         versionProvider = VersionCommand.Provider.class,
         description = {"Bulwark: one security layer in front of your web backends.", ""},
-        subcommands = {DemoCommand.class, RunCommand.class, CheckCommand.class, VersionCommand.class},
+        subcommands = {DemoCommand.class, RunCommand.class, CheckCommand.class, WebhooksCommand.class,
+                VersionCommand.class},
         footer = {"", "Start with 'bulwark demo' and follow the tour it prints.",
                 "Exit codes: 0 ok, 1 bad configuration or start failure, 2 usage error."})
 public final class BulwarkCommand implements Runnable {
@@ -37,7 +39,7 @@ public final class BulwarkCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "missing command: choose one of demo, run, check, version");
+        throw new ParameterException(spec.commandLine(), "missing command: choose one of demo, run, check, webhooks, version");
     }
 
     /** Runs the command line and exits the JVM with its exit code. */

@@ -29,7 +29,8 @@ final class DemoCommand implements Runnable {
 
     @Option(names = "--data", defaultValue = "./bulwark-data", paramLabel = "DIR",
             description = {"Data directory, created if missing (default: ${DEFAULT-VALUE}).",
-                    "Nothing is stored there yet: embedded storage for sessions and audit arrives in a later release."})
+                    "Holds the embedded H2 database, so webhook delivery ids and Idempotency-Keys",
+                    "survive a restart; one demo at a time can use a directory."})
     Path data;
 
     @Option(names = "--print-config",

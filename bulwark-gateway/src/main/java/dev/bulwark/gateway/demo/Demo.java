@@ -20,46 +20,77 @@ import java.util.function.Function;
  * readable classpath file {@value #CONFIG_RESOURCE}, plus the curl tour that shows what the gateway does.
  *
  * <p>The configuration reads the ports from {@code BULWARK_DEMO_PORT} and {@code BULWARK_DEMO_BACKEND_PORT}
- * (supplied here, not taken from the environment), so the same file serves {@code bulwark demo} and anyone
- * who copies it as a starting point. Later features (login, roles, webhooks) extend that file and the
- * {@link #tour()}. {@link #close()} stops the gateway gracefully, then the backend.
+ * and the embedded H2 database's directory from {@code BULWARK_DEMO_DATA} (supplied here, not taken from the
+ * environment), so the same file serves {@code bulwark demo} and anyone who copies it as a starting point. The
+ * webhook secrets come from the environment ({@link #SECRET_VARIABLES}), with demo-only defaults that
+ * production mode refuses. Later features (login, roles) extend that file and the {@link #tour()}.
+ * {@link #close()} stops the gateway gracefully, then the backend.
  */
 public final class Demo implements AutoCloseable {
 
     /** Where the demo configuration lives on the classpath. */
     public static final String CONFIG_RESOURCE = "demo/bulwark-demo.yaml";
 
+    /** The variables holding the demo's webhook secrets, with the demo-only defaults the configuration uses. */
+    public static final Map<String, String> SECRET_VARIABLES = Map.of(
+            "BULWARK_DEMO_META_APP_SECRET", "demo-meta-app-secret-not-for-production",
+            "BULWARK_DEMO_META_VERIFY_TOKEN", "demo-meta-verify-token-not-for-production",
+            "BULWARK_DEMO_TELEGRAM_SECRET", "demo-telegram-secret-not-for-production",
+            "BULWARK_DEMO_EVOLUTION_APIKEY", "demo-evolution-apikey-not-for-production");
+
+    /** The WhatsApp delivery the tour signs and sends: one text message with the id {@value #TOUR_MESSAGE_ID}. */
+    public static final String TOUR_DELIVERY = "{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"102938\","
+            + "\"changes\":[{\"field\":\"messages\",\"value\":{\"messaging_product\":\"whatsapp\","
+            + "\"messages\":[{\"id\":\"wamid.tour-1\",\"from\":\"5511999990000\",\"type\":\"text\","
+            + "\"text\":{\"body\":\"Is my order shipped?\"}}]}}]}]}";
+
+    /** The WhatsApp message id in {@link #TOUR_DELIVERY}, which the gateway de-duplicates on. */
+    public static final String TOUR_MESSAGE_ID = "wamid.tour-1";
+
     private final Gateway gateway;
     private final DemoBackend backend;
     private final Path dataDir;
+    private final Function<String, String> env;
 
-    private Demo(Gateway gateway, DemoBackend backend, Path dataDir) {
+    private Demo(Gateway gateway, DemoBackend backend, Path dataDir, Function<String, String> env) {
         this.gateway = gateway;
         this.backend = backend;
         this.dataDir = dataDir;
+        this.env = env;
     }
 
     /**
-     * Starts the backend, then the gateway in front of it.
+     * Starts the backend, then the gateway in front of it, with the webhook secrets from the environment.
      *
      * @param port        the gateway port; 0 picks a free one
      * @param backendPort the backend port on 127.0.0.1; 0 picks a free one
-     * @param dataDir     created if missing; reserved for the embedded stores later features add
+     * @param dataDir     created if missing; holds the embedded H2 database
      * @return the running demo
      * @throws UncheckedIOException         when the data directory cannot be created
      * @throws IllegalStateException        when a port cannot be bound
+     * @throws dev.bulwark.gateway.GatewayStartException when the database in {@code dataDir} cannot be opened
+     *                                      (for example, another demo is using it)
      * @throws dev.bulwark.core.config.ConfigException when the bundled configuration is invalid (a bug)
      */
     public static Demo start(int port, int backendPort, Path dataDir) {
+        return start(port, backendPort, dataDir, System::getenv);
+    }
+
+    /**
+     * Like {@link #start(int, int, Path)}, reading the configuration's variables (the webhook secrets) from
+     * {@code env} instead of the environment.
+     */
+    public static Demo start(int port, int backendPort, Path dataDir, Function<String, String> env) {
         try {
             Files.createDirectories(dataDir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create data directory " + dataDir + ": " + e.getMessage(), e);
         }
+        Path data = dataDir.toAbsolutePath().normalize();
         DemoBackend backend = DemoBackend.start(backendPort);
         try {
-            Gateway gateway = Gateway.start(config(port, backend.port()));
-            return new Demo(gateway, backend, dataDir.toAbsolutePath().normalize());
+            Gateway gateway = Gateway.start(config(port, backend.port(), data, env));
+            return new Demo(gateway, backend, data, env);
         } catch (RuntimeException failure) {
             backend.close();
             throw failure;
@@ -79,16 +110,18 @@ public final class Demo implements AutoCloseable {
     }
 
     /**
-     * Loads the demo configuration for the given ports.
+     * Loads the demo configuration for the given ports and data directory; other variables come from
+     * {@code env}.
      *
      * @throws dev.bulwark.core.config.ConfigException when the bundled file is invalid
      */
-    public static BulwarkConfig config(int port, int backendPort) {
-        Map<String, String> ports = Map.of(
+    public static BulwarkConfig config(int port, int backendPort, Path dataDir, Function<String, String> env) {
+        Map<String, String> supplied = Map.of(
                 "BULWARK_DEMO_PORT", Integer.toString(port),
-                "BULWARK_DEMO_BACKEND_PORT", Integer.toString(backendPort));
-        Function<String, String> env = name -> ports.containsKey(name) ? ports.get(name) : System.getenv(name);
-        return ConfigLoader.parse(configText(), "classpath:" + CONFIG_RESOURCE, env);
+                "BULWARK_DEMO_BACKEND_PORT", Integer.toString(backendPort),
+                "BULWARK_DEMO_DATA", dataDir.toString());
+        Function<String, String> variables = name -> supplied.containsKey(name) ? supplied.get(name) : env.apply(name);
+        return ConfigLoader.parse(configText(), "classpath:" + CONFIG_RESOURCE, variables);
     }
 
     /** @return the running gateway */
@@ -101,7 +134,7 @@ public final class Demo implements AutoCloseable {
         return backend;
     }
 
-    /** @return the absolute data directory */
+    /** @return the absolute data directory, where the embedded H2 database lives */
     public Path dataDir() {
         return dataDir;
     }
@@ -114,6 +147,7 @@ public final class Demo implements AutoCloseable {
     /** @return the steps of the curl tour for this demo's ports, in the order the README walks them */
     public List<TourStep> tour() {
         String base = gatewayUri().toString();
+        String whatsapp = base + "/api/webhooks/whatsapp/shop-1";
         return List.of(
                 new TourStep("A public health route, proxied; note X-Request-Id and the security headers,"
                         + " and that Server/X-Powered-By from the backend are gone",
@@ -134,7 +168,32 @@ public final class Demo implements AutoCloseable {
                 new TourStep("No route, no proxying: 404 problem",
                         "curl -si " + base + "/internal/debug"),
                 new TourStep("Prometheus metrics, including the refusals above",
-                        "curl -s " + base + "/_bulwark/metrics | grep -E '^(http_requests_total|security_events_total)'"));
+                        "curl -s " + base + "/_bulwark/metrics | grep -E '^(http_requests_total|security_events_total)'"),
+                new TourStep("Webhooks: save a WhatsApp delivery, as Meta would send it",
+                        "printf '%s' '" + TOUR_DELIVERY + "' > delivery.json"),
+                new TourStep("Sign it with the app secret and send it: verified, then forwarded byte for byte",
+                        signAndSend(secret("BULWARK_DEMO_META_APP_SECRET"), whatsapp)),
+                new TourStep("A delivery signed with any other secret is refused (401) before the backend sees it",
+                        signAndSend("not-the-app-secret", whatsapp)),
+                new TourStep("The same delivery again: 200 duplicate_ignored, and the backend never sees it twice",
+                        signAndSend(secret("BULWARK_DEMO_META_APP_SECRET"), whatsapp)),
+                new TourStep("Meta's subscription handshake: the challenge is echoed for the right verify token",
+                        "curl -si \"" + whatsapp + "?hub.mode=subscribe&hub.verify_token="
+                                + secret("BULWARK_DEMO_META_VERIFY_TOKEN") + "&hub.challenge=1158201444\""));
+    }
+
+    /**
+     * How a tour command names a secret: the demo default itself, or a reference to the variable when the
+     * user set their own, so the banner never prints a real secret.
+     */
+    private String secret(String variable) {
+        String value = env.apply(variable);
+        return value == null || value.isEmpty() ? SECRET_VARIABLES.get(variable) : "\"$" + variable + "\"";
+    }
+
+    private static String signAndSend(String secret, String url) {
+        return "./bulwark webhooks sign --preset meta --secret " + secret + " --body delivery.json"
+                + " | xargs curl -si -H 'Content-Type: application/json' --data-binary @delivery.json " + url;
     }
 
     /** @return what {@code bulwark demo} prints once everything is up */
@@ -149,7 +208,7 @@ public final class Demo implements AutoCloseable {
                 .append(base).append("/_bulwark/health/ready\n")
                 .append("  metrics   ").append(base).append("/_bulwark/metrics\n")
                 .append("  data      ").append(dataDir)
-                .append("  (created; nothing is stored there yet: sessions and audit logs arrive with later features)\n")
+                .append("  (embedded H2 database: webhook delivery ids and Idempotency-Keys survive a restart)\n")
                 .append("  config    classpath:").append(CONFIG_RESOURCE)
                 .append("  (print it with 'bulwark demo --print-config')\n\n")
                 .append("Take the tour: paste these into another terminal.\n");

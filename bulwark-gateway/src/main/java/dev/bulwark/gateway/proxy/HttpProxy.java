@@ -37,7 +37,8 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>One instance per event loop, created on it, so pooled keep-alive connections stay on the loop that uses
  * them. Bodies stream both ways with backpressure; the request body is counted against
- * {@link VertxExchange#bodyLimit()} and cut off with 413 before the upstream sees more than the limit.
+ * {@link VertxExchange#bodyLimit()} and cut off with 413 before the upstream sees more than the limit. A body
+ * a filter already read ({@link VertxExchange#bufferedBody()}) is sent as those exact bytes instead.
  * Unreachable upstreams give 502, silent ones 504. Must be called on its event loop; not thread-safe.
  */
 public final class HttpProxy {
@@ -82,6 +83,11 @@ public final class HttpProxy {
         MultiMap headers = HttpHeaders.headers();
         ProxyHeaders.copyRequest(in.headers(), headers, Set.of());
         setForwarded(exchange, headers);
+        Buffer buffered = exchange.bufferedBody();
+        if (buffered != null && (buffered.length() > 0 || exchange.contentLength() >= 0)) {
+            // A body read by a filter goes as it was received, now with its exact length even if it came chunked.
+            headers.set("Content-Length", Integer.toString(buffered.length()));
+        }
         RequestOptions options = new RequestOptions()
                 .setMethod(in.method())
                 .setHost(target.host)
@@ -118,7 +124,11 @@ public final class HttpProxy {
                 result.complete(Response.streamed(response.statusCode(), new MultiMapHeaders(response.headers()),
                         new UpstreamBody(out, response)));
             });
-            new BodyRelay(exchange, out, result).start();
+            if (buffered != null) {
+                out.end(buffered);
+            } else {
+                new BodyRelay(exchange, out, result).start();
+            }
         });
         return result;
     }

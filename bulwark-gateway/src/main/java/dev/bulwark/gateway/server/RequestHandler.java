@@ -245,6 +245,10 @@ final class RequestHandler implements Handler<HttpServerRequest> {
     private static boolean releaseRequestBody(VertxExchange exchange, HttpServerResponse out) {
         HttpServerRequest request = exchange.request();
         if (request.version() == HttpVersion.HTTP_2) {
+            if (request.isEnded()) {
+                // A filter read the whole body (webhook verification, idempotency); resuming would throw.
+                return false;
+            }
             // Draining costs only flow-control window; a body cut off by a limit gets its stream reset.
             request.handler(null);
             request.resume();

@@ -4,12 +4,20 @@ import dev.bulwark.api.AttributeKey;
 import dev.bulwark.api.Exchange;
 import dev.bulwark.api.Headers;
 import dev.bulwark.api.Reason;
+import dev.bulwark.api.BodyTooLargeException;
+import dev.bulwark.api.Response;
 import dev.bulwark.api.SecurityEventSink;
+import dev.bulwark.gateway.proxy.UpstreamBody;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 
 import java.time.Clock;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The gateway's {@link Exchange}: a Vert.x server request with its normalized path, resolved client and
@@ -34,6 +42,7 @@ public final class VertxExchange implements Exchange {
     private final Clock clock;
     private final SecurityEventSink events;
     private final long startNanos;
+    private final Context context;
 
     private String routeId;
     private Map<String, String> pathParams = Map.of();
@@ -42,6 +51,8 @@ public final class VertxExchange implements Exchange {
     private Map<AttributeKey<?>, Object> attributes;
     private Reason lastReason;
     private boolean closeConnection;
+    private CompletableFuture<byte[]> bodyRead;
+    private Buffer bufferedBody;
 
     VertxExchange(HttpServerRequest request, String path, String forwardPath, String host, boolean secure, String peer,
                   boolean peerTrusted, String clientIp, long contentLength, Clock clock, SecurityEventSink events,
@@ -60,6 +71,7 @@ public final class VertxExchange implements Exchange {
         this.clock = clock;
         this.events = events;
         this.startNanos = startNanos;
+        this.context = Vertx.currentContext();
     }
 
     /** @return the underlying Vert.x request (paused until the proxy streams its body) */
@@ -95,6 +107,14 @@ public final class VertxExchange implements Exchange {
     /** Asks the host to close the connection once the response is sent. */
     public void closeConnectionAfterResponse() {
         this.closeConnection = true;
+    }
+
+    /**
+     * @return the request body read by {@link #body()}, which the proxy sends instead of streaming; {@code null}
+     *     when the body was not read
+     */
+    public Buffer bufferedBody() {
+        return bufferedBody;
     }
 
     long startNanos() {
@@ -179,6 +199,87 @@ public final class VertxExchange implements Exchange {
     @Override
     public long bodyLimit() {
         return bodyLimit;
+    }
+
+    @Override
+    public CompletionStage<byte[]> body() {
+        if (bodyRead == null) {
+            bodyRead = new CompletableFuture<>();
+            if (context == null || Vertx.currentContext() == context) {
+                readBody();
+            } else {
+                context.runOnContext(v -> readBody());
+            }
+        }
+        return bodyRead;
+    }
+
+    /** Accumulates the paused request's body on the event loop, stopping at the body limit. */
+    private void readBody() {
+        long limit = bodyLimit;
+        if (contentLength > limit) {
+            closeConnectionAfterResponse();
+            bodyRead.completeExceptionally(new BodyTooLargeException(limit));
+            return;
+        }
+        Buffer received = Buffer.buffer(contentLength > 0 ? (int) contentLength : 1024);
+        request.handler(chunk -> {
+            if ((long) received.length() + chunk.length() > limit) {
+                request.handler(null);
+                request.endHandler(null);
+                closeConnectionAfterResponse();
+                bodyRead.completeExceptionally(new BodyTooLargeException(limit));
+                return;
+            }
+            received.appendBuffer(chunk);
+        });
+        request.endHandler(ended -> {
+            bufferedBody = received;
+            bodyRead.complete(received.getBytes());
+        });
+        request.exceptionHandler(bodyRead::completeExceptionally);
+        if ("100-continue".equalsIgnoreCase(request.headers().get("Expect"))) {
+            request.response().writeContinue();
+        }
+        request.resume();
+    }
+
+    @Override
+    public CompletionStage<Response> bufferResponse(Response response, long maxBytes) {
+        if (!(response.streamedBody() instanceof UpstreamBody upstream)) {
+            return CompletableFuture.completedFuture(response);
+        }
+        String declared = response.headers().get("Content-Length");
+        long length;
+        try {
+            length = declared == null ? -1 : Long.parseLong(declared.trim());
+        } catch (NumberFormatException e) {
+            length = -1;
+        }
+        if (length < 0 || length > maxBytes) {
+            return CompletableFuture.completedFuture(response);
+        }
+        CompletableFuture<Response> buffered = new CompletableFuture<>();
+        Runnable read = () -> {
+            upstream.response().body().onComplete(done -> {
+                if (done.failed()) {
+                    upstream.request().reset();
+                    buffered.completeExceptionally(done.cause());
+                    return;
+                }
+                Response copy = Response.of(response.status(), "application/octet-stream", done.result().getBytes());
+                copy.headers().remove("Content-Type");
+                response.headers().forEach(copy.headers()::add);
+                buffered.complete(copy);
+            });
+            upstream.response().resume();
+        };
+        if (context == null || Vertx.currentContext() == context) {
+            read.run();
+        } else {
+            context.runOnContext(v -> read.run());
+        }
+        return buffered;
     }
 
     @Override

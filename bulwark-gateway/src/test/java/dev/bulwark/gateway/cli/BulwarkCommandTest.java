@@ -99,8 +99,26 @@ class BulwarkCommandTest {
         assertThat(printed.code).isZero();
         assertThat(printed.out).contains("upstreams:").contains("${BULWARK_DEMO_BACKEND_PORT:-8081}");
         assertThat(result.err).isEmpty();
-        assertThat(result.out).isEqualTo("config OK: 8 routes, 1 upstreams\n");
+        assertThat(result.out).isEqualTo("config OK: 11 routes, 1 upstreams\n");
         assertThat(result.code).isZero();
+    }
+
+    @Test
+    void theDemoConfigurationInProductionModeRefusesTheDemoSecrets() throws Exception {
+        String demo = run("demo", "--print-config").out;
+        Path config = write("demo-production.yaml", demo.replace("mode: development", "mode: production"));
+
+        Result result = run("check", "--config", config.toString());
+
+        assertThat(result.code).isEqualTo(BulwarkCommand.EXIT_FAILURE);
+        assertThat(result.out).isEmpty();
+        assertThat(result.err.lines())
+                .anySatisfy(line -> assertThat(line).startsWith("routes[2].webhook.secrets[0]: ")
+                        .contains("placeholder"))
+                .anySatisfy(line -> assertThat(line).startsWith("routes[2].webhook.verifyTokens[0]: "))
+                .anySatisfy(line -> assertThat(line).startsWith("routes[3].webhook.secrets[0]: "))
+                .anySatisfy(line -> assertThat(line).startsWith("routes[4].webhook.secrets[0]: "))
+                .allSatisfy(line -> assertThat(line).doesNotContain("not-for-production"));
     }
 
     @Test
@@ -128,12 +146,12 @@ class BulwarkCommandTest {
     }
 
     @Test
-    void demoHelpExplainsTheDataDirectoryIsNotUsedYet() {
+    void demoHelpExplainsWhatTheDataDirectoryHolds() {
         Result result = run("demo", "--help");
 
         assertThat(result.code).isZero();
         assertThat(result.out).contains("--port").contains("--backend-port").contains("--data")
-                .contains("Nothing is stored there yet");
+                .contains("embedded H2 database");
     }
 
     @Test

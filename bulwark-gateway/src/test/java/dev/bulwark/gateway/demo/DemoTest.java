@@ -2,6 +2,10 @@ package dev.bulwark.gateway.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bulwark.core.config.ConfigException;
+import dev.bulwark.core.config.ConfigLoader;
+import dev.bulwark.core.routing.RouteCompiler;
+import dev.bulwark.gateway.cli.BulwarkCommand;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -10,6 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -26,17 +32,29 @@ import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Walks the README's demo tour against a real demo (gateway and backend on free loopback ports). */
 class DemoTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final String META_APP_SECRET = "sEcReT-demo-test-meta-app-secret-0123456789";
+    private static final String META_VERIFY_TOKEN = "sEcReT-demo-test-verify-token-0123";
+    private static final String TELEGRAM_SECRET = "sEcReT-demo-test_telegram_0123456789";
+    private static final String EVOLUTION_APIKEY = "sEcReT-demo-test-evolution-apikey-0123";
+    /** The demo's webhook secrets, set as a user would set the environment variables. */
+    private static final Function<String, String> SECRETS = Map.of(
+            "BULWARK_DEMO_META_APP_SECRET", META_APP_SECRET,
+            "BULWARK_DEMO_META_VERIFY_TOKEN", META_VERIFY_TOKEN,
+            "BULWARK_DEMO_TELEGRAM_SECRET", TELEGRAM_SECRET,
+            "BULWARK_DEMO_EVOLUTION_APIKEY", EVOLUTION_APIKEY)::get;
 
     @TempDir
     static Path temp;
@@ -47,7 +65,7 @@ class DemoTest {
     @BeforeAll
     static void start() {
         dataDir = temp.resolve("bulwark-data");
-        demo = Demo.start(0, 0, dataDir);
+        demo = Demo.start(0, 0, dataDir, SECRETS);
     }
 
     @AfterAll
@@ -238,8 +256,135 @@ class DemoTest {
     }
 
     @Test
-    void dataDirectoryIsCreated() {
+    void tourDeliverySignedWithTheCliIsForwardedOnceThenAnsweredAsADuplicate() throws Exception {
+        byte[] body = Demo.TOUR_DELIVERY.getBytes(StandardCharsets.UTF_8);
+        Map<String, String> signed = sign("--preset", "meta", "--secret", META_APP_SECRET, "--body",
+                Files.write(temp.resolve("delivery.json"), body).toString());
+
+        HttpResponse<String> first = post("/api/webhooks/whatsapp/shop-1", signed, body);
+        HttpResponse<String> again = post("/api/webhooks/whatsapp/shop-1", signed, body);
+
+        assertThat(first.statusCode()).isEqualTo(200);
+        JsonNode echo = JSON.readTree(first.body());
+        assertThat(echo.path("path").asText()).isEqualTo("/api/webhooks/whatsapp/shop-1");
+        assertThat(echo.path("bodySha256").asText())
+                .isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body)));
+        assertThat(again.statusCode()).isEqualTo(200);
+        JsonNode duplicate = JSON.readTree(again.body());
+        assertThat(duplicate.path("status").asText()).isEqualTo("duplicate_ignored");
+        assertThat(duplicate.path("provider").asText()).isEqualTo("meta");
+        assertThat(duplicate.path("service").isMissingNode()).as("the backend was not asked").isTrue();
+        assertThat(get("/_bulwark/metrics", Map.of()).body())
+                .contains("webhook_security_events_total{event_type=\"delivery\",provider=\"meta\",result=\"accepted\"}")
+                .contains("webhook_security_events_total{event_type=\"delivery\",provider=\"meta\",result=\"duplicate\"}");
+    }
+
+    @Test
+    void deliverySignedWithAnotherSecretIsRefusedWith401() throws Exception {
+        byte[] body = Demo.TOUR_DELIVERY.getBytes(StandardCharsets.UTF_8);
+        Map<String, String> forged = sign("--preset", "meta", "--secret", "sEcReT-not-the-app-secret-0000",
+                "--body", Files.write(temp.resolve("forged.json"), body).toString());
+
+        HttpResponse<String> response = post("/api/webhooks/whatsapp/shop-1", forged, body);
+
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        JsonNode problem = JSON.readTree(response.body());
+        assertThat(problem.path("type").asText()).isEqualTo("urn:bulwark:problem:webhook-signature-invalid");
+        assertThat(problem.path("service").isMissingNode()).as("the backend was not asked").isTrue();
+        assertThat(response.body()).doesNotContain("sEcReT-");
+    }
+
+    @Test
+    void metaSubscriptionHandshakeEchoesTheChallengeOnlyForTheVerifyToken() throws Exception {
+        HttpResponse<String> good = get("/api/webhooks/whatsapp/shop-1?hub.mode=subscribe&hub.verify_token="
+                + META_VERIFY_TOKEN + "&hub.challenge=1158201444", Map.of());
+        HttpResponse<String> bad = get("/api/webhooks/whatsapp/shop-1?hub.mode=subscribe"
+                + "&hub.verify_token=sEcReT-guessed-token&hub.challenge=1158201444", Map.of());
+
+        assertThat(good.statusCode()).isEqualTo(200);
+        assertThat(good.body()).isEqualTo("1158201444");
+        assertThat(bad.statusCode()).isEqualTo(403);
+        assertThat(bad.body()).doesNotContain("1158201444");
+    }
+
+    @Test
+    void telegramUpdatesAreCheckedForTheSecretTokenAndDeduplicatedByUpdateId() throws Exception {
+        byte[] body = "{\"update_id\":815001,\"message\":{\"chat\":{\"id\":42},\"text\":\"hi\"}}"
+                .getBytes(StandardCharsets.UTF_8);
+        Map<String, String> token = sign("--preset", "telegram", "--secret", TELEGRAM_SECRET);
+
+        HttpResponse<String> wrong = post("/api/webhooks/telegram/channel-7",
+                Map.of("X-Telegram-Bot-Api-Secret-Token", "sEcReT-wrong_token"), body);
+        HttpResponse<String> first = post("/api/webhooks/telegram/channel-7", token, body);
+        HttpResponse<String> again = post("/api/webhooks/telegram/channel-7", token, body);
+
+        assertThat(wrong.statusCode()).isEqualTo(403);
+        assertThat(JSON.readTree(wrong.body()).path("type").asText())
+                .isEqualTo("urn:bulwark:problem:webhook-credential-invalid");
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(first.body()).path("service").asText()).isEqualTo("demo-backend");
+        assertThat(JSON.readTree(again.body()).path("status").asText()).isEqualTo("duplicate_ignored");
+    }
+
+    @Test
+    void evolutionDeliveriesNeedTheApiKeyHeader() throws Exception {
+        byte[] body = "{\"event\":\"messages.upsert\",\"data\":{\"key\":{\"id\":\"3EB0C1\"}}}"
+                .getBytes(StandardCharsets.UTF_8);
+
+        HttpResponse<String> missing = post("/api/webhooks/evolution/store-9", Map.of(), body);
+        HttpResponse<String> valid = post("/api/webhooks/evolution/store-9",
+                sign("--preset", "apikey", "--secret", EVOLUTION_APIKEY, "--header", "x-evolution-apikey"), body);
+
+        assertThat(missing.statusCode()).isEqualTo(403);
+        assertThat(valid.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(valid.body()).path("service").asText()).isEqualTo("demo-backend");
+    }
+
+    @Test
+    void deliveryIdsSurviveADemoRestartOnTheSameDataDirectory() throws Exception {
+        Path data = temp.resolve("restart-data");
+        byte[] body = whatsapp("wamid.restart-1");
+        Map<String, String> signed = sign("--preset", "meta", "--secret", META_APP_SECRET, "--body",
+                Files.write(temp.resolve("restart.json"), body).toString());
+        HttpResponse<String> before;
+        try (Demo first = Demo.start(0, 0, data, SECRETS)) {
+            before = post(first, "/api/webhooks/whatsapp/shop-1", signed, body);
+        }
+
+        HttpResponse<String> after;
+        try (Demo second = Demo.start(0, 0, data, SECRETS)) {
+            after = post(second, "/api/webhooks/whatsapp/shop-1", signed, body);
+        }
+
+        assertThat(before.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(before.body()).path("service").asText()).isEqualTo("demo-backend");
+        assertThat(JSON.readTree(after.body()).path("status").asText()).isEqualTo("duplicate_ignored");
+    }
+
+    @Test
+    void productionModeRefusesTheDemoSecretsAndAcceptsRealOnes() {
+        String production = Demo.configText().replace("mode: development", "mode: production");
+        Function<String, String> strong = Map.of(
+                "BULWARK_DEMO_META_APP_SECRET", "sEcReT-Zq8vR2mL9xT4pW7nB3kF6hJ1cD5gS0a",
+                "BULWARK_DEMO_META_VERIFY_TOKEN", "sEcReT-Hk4Lm9Qw2Er7",
+                "BULWARK_DEMO_TELEGRAM_SECRET", "sEcReT-Pq7_Wx2-Zk9Lm",
+                "BULWARK_DEMO_EVOLUTION_APIKEY", "sEcReT-Ev0Lu7Ti9On4Ky2")::get;
+
+        assertThat(RouteCompiler.compile(ConfigLoader.parse(production, "demo.yaml", strong)).routes()).hasSize(11);
+        assertThatThrownBy(() -> RouteCompiler.compile(ConfigLoader.parse(production, "demo.yaml", name -> null)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("routes[2].webhook.secrets[0]")
+                .hasMessageContaining("routes[2].webhook.verifyTokens[0]")
+                .hasMessageContaining("routes[3].webhook.secrets[0]")
+                .hasMessageContaining("routes[4].webhook.secrets[0]")
+                .hasMessageNotContaining("not-for-production");
+    }
+
+    @Test
+    void dataDirectoryHoldsTheEmbeddedDatabase() {
         assertThat(dataDir).isDirectory();
+        assertThat(dataDir.resolve("bulwark.mv.db")).isRegularFile();
         assertThat(demo.dataDir()).isEqualTo(dataDir.toAbsolutePath().normalize());
     }
 
@@ -250,16 +395,61 @@ class DemoTest {
 
         assertThat(banner).contains(gateway).contains(demo.backend().baseUri().toString())
                 .contains(gateway + "/_bulwark/metrics").contains(gateway + "/_bulwark/health/ready")
-                .contains(dataDir.toAbsolutePath().normalize().toString());
-        assertThat(demo.tour()).hasSizeBetween(5, 8)
+                .contains(dataDir.toAbsolutePath().normalize().toString()).contains("embedded H2 database");
+        assertThat(demo.tour()).hasSize(13).filteredOn(step -> step.command().contains("curl")).hasSize(12)
                 .allSatisfy(step -> assertThat(step.command()).contains(gateway));
+        assertThat(demo.tour()).filteredOn(step -> step.command().contains("webhooks sign")).hasSize(3);
+    }
+
+    @Test
+    void bannerRefersToSecretsSetInTheEnvironmentWithoutPrintingThem() {
+        String banner = demo.banner();
+
+        assertThat(banner).doesNotContain("sEcReT-").doesNotContain("not-for-production")
+                .contains("--secret \"$BULWARK_DEMO_META_APP_SECRET\"");
     }
 
     @Test
     void shippedConfigurationCanBeCopiedAsIs() throws Exception {
         Path copy = Files.writeString(temp.resolve("copy.yaml"), Demo.configText());
 
-        assertThat(dev.bulwark.core.config.ConfigLoader.load(copy, name -> null).routes()).hasSize(8);
+        assertThat(ConfigLoader.load(copy, name -> null).routes()).hasSize(11);
+    }
+
+    /** Runs {@code bulwark webhooks sign} as the tour does and reads its {@code -H 'Name: value'} lines back. */
+    private static Map<String, String> sign(String... options) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        String[] args = new String[options.length + 2];
+        args[0] = "webhooks";
+        args[1] = "sign";
+        System.arraycopy(options, 0, args, 2, options.length);
+        int code = BulwarkCommand.execute(new PrintWriter(out), new PrintWriter(err), args);
+        assertThat(code).as(err.toString()).isZero();
+        Map<String, String> headers = new java.util.LinkedHashMap<>();
+        out.toString().lines().forEach(line -> {
+            String header = line.substring("-H '".length(), line.length() - 1);
+            headers.put(header.substring(0, header.indexOf(": ")), header.substring(header.indexOf(": ") + 2));
+        });
+        return headers;
+    }
+
+    /** A WhatsApp Cloud delivery of one text message with the given id. */
+    private static byte[] whatsapp(String messageId) {
+        return Demo.TOUR_DELIVERY.replace(Demo.TOUR_MESSAGE_ID, messageId).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static HttpResponse<String> post(String path, Map<String, String> headers, byte[] body) throws Exception {
+        return post(demo, path, headers, body);
+    }
+
+    private static HttpResponse<String> post(Demo target, String path, Map<String, String> headers, byte[] body)
+            throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target.gatewayUri() + path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        headers.forEach(request::header);
+        return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<String> get(String pathAndQuery, Map<String, String> headers) throws Exception {

@@ -1,0 +1,45 @@
+package dev.bulwark.core.auth.password;
+
+/**
+ * Argon2id cost parameters for new password hashes.
+ *
+ * <p>Hashes made with other parameters still verify and are reported as needing a re-hash. The constructor
+ * throws {@link IllegalArgumentException} naming the bad value when a parameter is below the floor the
+ * Argon2 specification allows or above what a login server can afford.
+ *
+ * @param memoryKib    memory per hash in KiB ({@code m})
+ * @param iterations   passes over memory ({@code t})
+ * @param parallelism  lanes ({@code p})
+ * @param saltLength   random salt length in bytes
+ * @param hashLength   output length in bytes
+ */
+public record PasswordHashingConfig(int memoryKib, int iterations, int parallelism, int saltLength,
+                                    int hashLength) {
+
+    /** OWASP's Argon2id recommendation: m=19 MiB, t=2, p=1, with a 16-byte salt and a 32-byte hash. */
+    public static final PasswordHashingConfig OWASP = new PasswordHashingConfig(19 * 1024, 2, 1, 16, 32);
+
+    /** Argon2 itself requires at least 8 KiB per lane. */
+    private static final int MIN_MEMORY_PER_LANE_KIB = 8;
+    /** One hash above 4 GiB would take a whole server down. */
+    private static final int MAX_MEMORY_KIB = 4 * 1024 * 1024;
+
+    public PasswordHashingConfig {
+        if (parallelism < 1 || parallelism > 64) {
+            throw new IllegalArgumentException("argon2 parallelism must be 1 to 64: " + parallelism);
+        }
+        if (memoryKib < MIN_MEMORY_PER_LANE_KIB * parallelism || memoryKib > MAX_MEMORY_KIB) {
+            throw new IllegalArgumentException("argon2 memory must be " + MIN_MEMORY_PER_LANE_KIB * parallelism
+                    + " to " + MAX_MEMORY_KIB + " KiB: " + memoryKib);
+        }
+        if (iterations < 1 || iterations > 100) {
+            throw new IllegalArgumentException("argon2 iterations must be 1 to 100: " + iterations);
+        }
+        if (saltLength < 16 || saltLength > 64) {
+            throw new IllegalArgumentException("salt length must be 16 to 64 bytes: " + saltLength);
+        }
+        if (hashLength < 16 || hashLength > 64) {
+            throw new IllegalArgumentException("hash length must be 16 to 64 bytes: " + hashLength);
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package dev.bulwark.core.ratelimit;
+
+import dev.bulwark.api.Chain;
+import dev.bulwark.api.Exchange;
+import dev.bulwark.api.Headers;
+import dev.bulwark.api.Reason;
+import dev.bulwark.api.Response;
+import dev.bulwark.api.SecurityFilter;
+import dev.bulwark.api.Stage;
+import dev.bulwark.api.store.RateLimitDecision;
+import dev.bulwark.api.store.RateLimitStore;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Applies a route's rate-limit tiers before any expensive work: tiers are checked in the configured order and
+ * all of them must allow a request. The first refusal stops the walk, so list narrow tiers (per client) before
+ * broad ones (per route): a client refused by its own tier then never uses up a budget shared with others.
+ *
+ * <p>A refused request gets a 429 problem with {@code Retry-After} and one {@link Reason#RATE_LIMITED} event;
+ * it never reaches later filters or the upstream. Every response of the route, refused or not, carries
+ * {@code RateLimit-Policy} and {@code RateLimit} (draft-ietf-httpapi-ratelimit-headers, one item per tier
+ * checked) and the legacy {@code X-RateLimit-Limit/Remaining/Reset} of the refusing tier, or else of the tier
+ * with the fewest requests remaining ({@code Reset} in epoch seconds, the GitHub convention). Headers of the
+ * same names from the upstream are replaced.
+ *
+ * <p>When the store cannot decide for a tier (its stage fails or it throws), the tier's
+ * {@link OnStoreFailure} applies: {@code DENY} refuses with 503 and a
+ * {@link Reason#RATE_LIMIT_STORE_UNAVAILABLE} event, {@code ALLOW} skips the tier and still emits that event,
+ * so metrics show it.
+ *
+ * <p>Built once per route; stateless and thread-safe. Time comes from the exchange's clock.
+ */
+public final class RateLimitFilter implements SecurityFilter {
+
+    private static final String SOURCE = "rate-limit";
+
+    private final RateLimitTier[] tiers;
+    private final RateLimitStore store;
+    private final String policyHeader;
+
+    /**
+     * @param tiers the tiers that apply, in the order they are checked (narrow ones first)
+     * @param store where the counts live
+     * @throws IllegalArgumentException when {@code tiers} is empty or names one tier twice
+     */
+    public RateLimitFilter(List<RateLimitTier> tiers, RateLimitStore store) {
+        if (tiers.isEmpty()) {
+            throw new IllegalArgumentException("rate limit filter needs at least one tier");
+        }
+        if (tiers.stream().map(RateLimitTier::name).distinct().count() != tiers.size()) {
+            throw new IllegalArgumentException("rate limit tiers must be distinct: "
+                    + tiers.stream().map(RateLimitTier::name).toList());
+        }
+        this.tiers = tiers.toArray(RateLimitTier[]::new);
+        this.store = Objects.requireNonNull(store, "store");
+        this.policyHeader = String.join(", ", tiers.stream().map(RateLimitTier::policyItem).toList());
+    }
+
+    @Override
+    public Stage stage() {
+        return Stage.RATE_LIMIT;
+    }
+
+    /** @return the tiers this filter applies */
+    public List<RateLimitTier> tiers() {
+        return List.of(tiers);
+    }
+
+    @Override
+    public CompletionStage<Response> filter(Exchange exchange, Chain chain) {
+        long now = exchange.clock().millis();
+        return check(exchange, chain, now, new RateLimitDecision[tiers.length], 0);
+    }
+
+    /**
+     * Checks tier {@code index} and, when it allows, the next one. Tiers are checked in order and the first
+     * refusal stops the walk, so a client refused by a narrow tier does not use up a broad one shared with
+     * everybody else.
+     */
+    private CompletionStage<Response> check(Exchange exchange, Chain chain, long now, RateLimitDecision[] decisions,
+                                            int index) {
+        if (index == tiers.length) {
+            return chain.proceed(exchange).thenApply(response -> {
+                addHeaders(response.headers(), decisions, -1, now);
+                return response;
+            });
+        }
+        RateLimitTier tier = tiers[index];
+        return acquire(tier, exchange, now).thenCompose(decision -> {
+            if (decision == null) {
+                if (tier.onStoreFailure() == OnStoreFailure.DENY) {
+                    Response refusal = exchange.refuse(Reason.RATE_LIMIT_STORE_UNAVAILABLE, SOURCE,
+                            "rate limit \"" + tier.name() + "\" cannot be checked right now");
+                    addHeaders(refusal.headers(), decisions, -1, now);
+                    return CompletableFuture.completedFuture(refusal);
+                }
+                exchange.emit(Reason.RATE_LIMIT_STORE_UNAVAILABLE, SOURCE, "rate limit \"" + tier.name()
+                        + "\" not checked: store unavailable, allowed by onStoreFailure: allow");
+                return check(exchange, chain, now, decisions, index + 1);
+            }
+            decisions[index] = decision;
+            if (decision.allowed()) {
+                return check(exchange, chain, now, decisions, index + 1);
+            }
+            long retryAfter = seconds(decision.retryAfterMillis());
+            Response refusal = exchange.refuse(Reason.RATE_LIMITED, SOURCE, "rate limit \"" + tier.name()
+                    + "\" exceeded; retry after " + retryAfter + "s");
+            refusal.headers().set("Retry-After", Long.toString(retryAfter));
+            addHeaders(refusal.headers(), decisions, index, now);
+            return CompletableFuture.completedFuture(refusal);
+        });
+    }
+
+    /** @return the tier's decision, or {@code null} when the store could not decide */
+    private CompletionStage<RateLimitDecision> acquire(RateLimitTier tier, Exchange exchange, long now) {
+        CompletionStage<RateLimitDecision> stage;
+        try {
+            stage = store.acquire(tier.key(exchange), tier.rule(), now, 1);
+        } catch (RuntimeException storeFailure) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return stage.handle((decision, failure) -> failure == null ? decision : null);
+    }
+
+    /**
+     * Writes the rate-limit fields. The legacy trio describes {@code focus} when given (the refusing tier),
+     * otherwise the tier with the fewest requests remaining.
+     */
+    private void addHeaders(Headers headers, RateLimitDecision[] decisions, int focus, long now) {
+        headers.set("RateLimit-Policy", policyHeader);
+        StringBuilder current = new StringBuilder(32 * tiers.length);
+        int closest = focus;
+        for (int i = 0; i < tiers.length; i++) {
+            RateLimitDecision decision = decisions[i];
+            if (decision == null) {
+                continue;
+            }
+            if (!current.isEmpty()) {
+                current.append(", ");
+            }
+            current.append('"').append(tiers[i].name()).append("\";r=").append(decision.remaining())
+                    .append(";t=").append(seconds(decision.resetAfterMillis()));
+            if (focus < 0 && (closest < 0 || decision.remaining() < decisions[closest].remaining())) {
+                closest = i;
+            }
+        }
+        if (closest < 0) {
+            headers.remove("RateLimit");
+            return;
+        }
+        headers.set("RateLimit", current.toString());
+        RateLimitDecision decision = decisions[closest];
+        headers.set("X-RateLimit-Limit", Long.toString(tiers[closest].rule().limit()));
+        headers.set("X-RateLimit-Remaining", Long.toString(decision.remaining()));
+        headers.set("X-RateLimit-Reset", Long.toString((now + decision.resetAfterMillis() + 999) / 1000));
+    }
+
+    /** Whole seconds, rounded up: a client that waits this long is never early. */
+    private static long seconds(long millis) {
+        return (millis + 999) / 1000;
+    }
+}

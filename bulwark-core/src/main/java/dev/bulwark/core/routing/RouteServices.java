@@ -1,0 +1,47 @@
+package dev.bulwark.core.routing;
+
+import dev.bulwark.api.store.IdempotencyStore;
+import dev.bulwark.api.store.RateLimitStore;
+import dev.bulwark.core.idempotency.InMemoryIdempotencyStore;
+import dev.bulwark.core.ratelimit.InMemoryRateLimitStore;
+import dev.bulwark.core.webhook.WebhookListener;
+
+import java.time.Clock;
+import java.util.Objects;
+
+/**
+ * The stores and listeners route filters are built with; the host (the gateway) chooses them, so the same
+ * configuration runs on in-memory, H2 or PostgreSQL stores.
+ *
+ * @param idempotencyStore where webhook delivery ids and {@code Idempotency-Key}s are claimed
+ * @param webhookListener  told every webhook outcome (metrics)
+ * @param rateLimitStore   where rate-limit tiers count requests
+ */
+public record RouteServices(IdempotencyStore idempotencyStore, WebhookListener webhookListener,
+                            RateLimitStore rateLimitStore) {
+
+    /** Keys held by {@link #inMemory(Clock)}: enough for a day of deliveries on one busy node. */
+    public static final int IN_MEMORY_MAX_KEYS = 1_000_000;
+
+    /**
+     * Rate-limit keys held by the in-memory store: about 30 MB, and the least recently used key goes first,
+     * so a spray of random addresses never grows the heap.
+     */
+    public static final int IN_MEMORY_RATE_LIMIT_KEYS = 200_000;
+
+    public RouteServices {
+        Objects.requireNonNull(idempotencyStore, "idempotencyStore");
+        Objects.requireNonNull(webhookListener, "webhookListener");
+        Objects.requireNonNull(rateLimitStore, "rateLimitStore");
+    }
+
+    /** Services counting rate limits in this process's memory (a new store, so one per call). */
+    public RouteServices(IdempotencyStore idempotencyStore, WebhookListener webhookListener) {
+        this(idempotencyStore, webhookListener, new InMemoryRateLimitStore(IN_MEMORY_RATE_LIMIT_KEYS));
+    }
+
+    /** @return services for a single node: an in-memory idempotency store on {@code clock}, no listener */
+    public static RouteServices inMemory(Clock clock) {
+        return new RouteServices(new InMemoryIdempotencyStore(clock, IN_MEMORY_MAX_KEYS), WebhookListener.NONE);
+    }
+}

@@ -1,0 +1,99 @@
+package dev.bulwark.core.ratelimit;
+
+import dev.bulwark.api.store.RateLimitRule;
+import dev.bulwark.api.store.RateLimitStore;
+import dev.bulwark.testing.store.RateLimitStoreContract;
+import org.junit.jupiter.api.Test;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class InMemoryRateLimitStoreTest extends RateLimitStoreContract {
+
+    private static final RateLimitRule GENERAL = RateLimitRule.of(500, Duration.ofMinutes(15));
+
+    @Override
+    protected RateLimitStore createStore() {
+        return new InMemoryRateLimitStore(10_000);
+    }
+
+    @Test
+    void aSprayOfAMillionAddressesKeepsTheStoreAndTheHeapBounded() {
+        InMemoryRateLimitStore store = new InMemoryRateLimitStore(100_000);
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        long now = clock.millis();
+        long before = usedHeapAfterGc(memory);
+        long afterQuarter = 0;
+        for (int i = 0; i < 1_000_000; i++) {
+            assertThat(store.decide(address(i), GENERAL, now, 1).allowed()).isTrue();
+            if (i == 249_999) {
+                assertThat(store.size()).isLessThanOrEqualTo(store.maxKeys());
+                afterQuarter = usedHeapAfterGc(memory);
+            }
+        }
+        long after = usedHeapAfterGc(memory);
+
+        assertThat(store.size()).isLessThanOrEqualTo(store.maxKeys()).isGreaterThan(90_000);
+        // about 150 bytes a key: well under 48 MB for 100 000 keys, however many distinct ones were seen
+        assertThat(after - before).as("heap retained by 100 000 keys").isLessThan(48L * 1024 * 1024);
+        assertThat(after - afterQuarter).as("heap growth from 250 000 to 1 000 000 keys sprayed")
+                .isLessThan(8L * 1024 * 1024);
+    }
+
+    @Test
+    void aClientBeingLimitedStaysLimitedWhileOthersSprayNewKeys() {
+        InMemoryRateLimitStore store = new InMemoryRateLimitStore(6_400);
+        RateLimitRule auth = RateLimitRule.of(30, Duration.ofMinutes(15));
+        long now = clock.millis();
+        String attacker = "auth|198.51.100.7";
+        for (int i = 0; i < 30; i++) {
+            store.decide(attacker, auth, now, 1);
+        }
+        for (int i = 0; i < 200_000; i++) {
+            store.decide(address(i), auth, now, 1);
+            if (i % 500 == 0) {
+                assertThat(store.decide(attacker, auth, now, 1).allowed()).as("attempt after %d sprayed keys", i)
+                        .isFalse();
+            }
+        }
+    }
+
+    @Test
+    void expiredKeysAreDroppedBeforeALiveOne() {
+        InMemoryRateLimitStore store = new InMemoryRateLimitStore(6_400);
+        RateLimitRule strict = RateLimitRule.of(1, Duration.ofHours(1));
+        RateLimitRule brief = RateLimitRule.of(1, Duration.ofMillis(1));
+        long now = clock.millis();
+        String limited = "login|203.0.113.9";
+        assertThat(store.decide(limited, strict, now, 1).allowed()).isTrue();
+        // the limited key is now the least recently used in its stripe; the others expire a millisecond later
+        for (int i = 0; i < 100_000; i++) {
+            now++;
+            store.decide(address(i), brief, now, 1);
+        }
+        assertThat(store.decide(limited, strict, now, 1).allowed()).isFalse();
+    }
+
+    @Test
+    void maxKeysMustBePositive() {
+        assertThatThrownBy(() -> new InMemoryRateLimitStore(0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("rate limit store max keys must be positive: 0");
+    }
+
+    private static String address(int i) {
+        return "general|10." + (i >>> 16 & 0xff) + "." + (i >>> 8 & 0xff) + "." + (i & 0xff) + "." + (i >>> 24);
+    }
+
+    private static long usedHeapAfterGc(MemoryMXBean memory) {
+        long used = Long.MAX_VALUE;
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            used = Math.min(used, memory.getHeapMemoryUsage().getUsed());
+        }
+        return used;
+    }
+}

@@ -1,0 +1,64 @@
+package dev.bulwark.store.sql;
+
+import dev.bulwark.api.store.Device;
+import dev.bulwark.api.store.LockoutPolicy;
+import dev.bulwark.api.store.NewSession;
+import dev.bulwark.testing.FakeClock;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Oversized input to the SQL identity stores is refused or safely reduced, never truncated by the database. */
+class SqlIdentityLimitsTest {
+
+    @TempDir
+    static Path dataDir;
+
+    private static SqlDatabase database;
+
+    private final FakeClock clock = new FakeClock();
+
+    @BeforeAll
+    static void openDatabase() {
+        database = SqlDatabase.h2(dataDir);
+    }
+
+    @AfterAll
+    static void closeDatabase() {
+        database.close();
+    }
+
+    @Test
+    void oversizedRefreshHashesAndSuccessorsAreRefusedBeforeTheDatabase() throws Exception {
+        var sessions = new SqlSessionStore(database, clock);
+        sessions.create(new NewSession("s-1", "u-1", new Device("ua", "203.0.113.7", null), "h0",
+                Duration.ofDays(1), Duration.ofHours(1)), 5).toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+        assertThatThrownBy(() -> sessions.rotate("s-1", "h0", "h".repeat(NewSession.MAX_ID_LENGTH + 1), "s",
+                Duration.ofSeconds(10))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> sessions.rotate("s-1", "h0", "h1",
+                "x".repeat(SqlSessionStore.MAX_SUCCESSOR_LENGTH + 1), Duration.ofSeconds(10)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("successor longer than 8192 characters: 8193");
+    }
+
+    @Test
+    void veryLongLoginAttemptKeysAreCountedUnderTheirDigest() throws Exception {
+        var attempts = new SqlLoginAttemptStore(database, clock);
+        String key = "pair:" + "a".repeat(300) + "@example.com|2001:db8::1";
+
+        attempts.recordFailure(key, LockoutPolicy.DEFAULT).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        attempts.recordFailure(key, LockoutPolicy.DEFAULT).toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+        assertThat(attempts.lockState(key).toCompletableFuture().get(10, TimeUnit.SECONDS).failures()).isEqualTo(2);
+        assertThat(attempts.lockState(key + "x").toCompletableFuture().get(10, TimeUnit.SECONDS).failures()).isZero();
+    }
+}
