@@ -1,8 +1,9 @@
 package dev.bulwark.testing;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.sql.Connection;
@@ -21,10 +22,11 @@ import java.util.UUID;
  * PostgresSupport();}, then connect with {@link #url()}, {@link #username()}, {@link #password()} and
  * {@link #schema()}. The server is {@code jdbc:postgresql://127.0.0.1:5432/test} as user {@code postgres} (trust
  * authentication) unless {@code BULWARK_PG_URL}, {@code BULWARK_PG_USER} and {@code BULWARK_PG_PASSWORD} say
- * otherwise. When the server cannot be reached the class is skipped, or fails when {@code BULWARK_IT_REQUIRED=1}
- * (CI sets it where PostgreSQL must be present). Not thread-safe; one instance per test class.
+ * otherwise. When the server cannot be reached the class is reported as skipped, with the reason in the test
+ * report and one line on standard error, or fails when {@code BULWARK_IT_REQUIRED=1} (CI sets it where PostgreSQL
+ * must be present). Not thread-safe; one instance per test class.
  */
-public final class PostgresSupport implements BeforeAllCallback, AfterAllCallback {
+public final class PostgresSupport implements ExecutionCondition, BeforeAllCallback, AfterAllCallback {
 
     /** Where the server is looked for unless {@code BULWARK_PG_URL} is set. */
     public static final String DEFAULT_URL = "jdbc:postgresql://127.0.0.1:5432/test";
@@ -39,6 +41,27 @@ public final class PostgresSupport implements BeforeAllCallback, AfterAllCallbac
         return value == null || value.isBlank() ? fallback : value;
     }
 
+    /** Disables the class, with the reason, when the server is unreachable and not required. */
+    @Override
+    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+        if (context.getTestMethod().isPresent() || required()) {
+            return ConditionEvaluationResult.enabled("postgres required or already checked for the class");
+        }
+        try (Connection ignored = connect()) {
+            return ConditionEvaluationResult.enabled("PostgreSQL reachable at " + url);
+        } catch (SQLException e) {
+            String reason = "PostgreSQL not reachable at " + url + " as " + username + " (" + e.getMessage()
+                    + "): skipped; set BULWARK_IT_REQUIRED=1 to require it";
+            // Surefire hides skip reasons on the console; one line says why these tests did not run.
+            System.err.println("[bulwark] " + context.getDisplayName() + ": " + reason);
+            return ConditionEvaluationResult.disabled(reason);
+        }
+    }
+
+    private static boolean required() {
+        return "1".equals(System.getenv("BULWARK_IT_REQUIRED"));
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) {
         String name = "it_" + context.getRequiredTestClass().getSimpleName().toLowerCase(Locale.ROOT)
@@ -47,11 +70,9 @@ public final class PostgresSupport implements BeforeAllCallback, AfterAllCallbac
         try (Connection connection = connect(); Statement statement = connection.createStatement()) {
             statement.execute("CREATE SCHEMA " + name);
         } catch (SQLException e) {
-            String message = "PostgreSQL not reachable at " + url + " as " + username + " (" + e.getMessage() + ")";
-            if ("1".equals(System.getenv("BULWARK_IT_REQUIRED"))) {
-                throw new IllegalStateException(message + ": BULWARK_IT_REQUIRED=1 requires it", e);
-            }
-            Assumptions.abort(message + ": skipped; set BULWARK_IT_REQUIRED=1 to require it");
+            // Reached only when the server is required (or vanished since the condition was evaluated).
+            throw new IllegalStateException("PostgreSQL not reachable at " + url + " as " + username + " ("
+                    + e.getMessage() + ")" + (required() ? ": BULWARK_IT_REQUIRED=1 requires it" : ""), e);
         }
         schema = name;
     }
