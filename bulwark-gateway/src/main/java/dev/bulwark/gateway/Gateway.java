@@ -107,7 +107,7 @@ public final class Gateway implements AutoCloseable {
         SecurityEventSink extra = options.events();
         SecurityEventSink events = new FanOut(log, metrics, extra);
         GatewayRuntime runtime = new GatewayRuntime(routes, options.clock(), events, metrics,
-                server.accessLog() ? new AccessLog() : null);
+                server.accessLog() ? new AccessLog() : null, storage::ping);
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(options.eventLoops()));
         runtime.attach(vertx);
         try {

@@ -72,7 +72,7 @@ class BuiltinEndpointsTest {
         HttpResponse<String> response = get(gateway, "/_bulwark/health/ready");
 
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.body()).contains("\"backend\":\"UP\"");
+        assertThat(response.body()).contains("\"backend\":\"UP\"").contains("\"storage\":\"UP\"");
     }
 
     @Test

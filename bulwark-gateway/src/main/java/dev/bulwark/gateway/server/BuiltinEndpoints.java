@@ -10,7 +10,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The gateway's own endpoints under {@code /_bulwark/}: liveness, readiness (upstreams reachable) and
+ * The gateway's own endpoints under {@code /_bulwark/}: liveness, readiness (upstreams reachable, storage
+ * answering) and
  * Prometheus metrics. They run as the terminal of the fallback chain, so they get a request id and the
  * security headers like every other answer. Thread-safe.
  */
@@ -51,12 +52,12 @@ final class BuiltinEndpoints {
                 "no built-in endpoint at this path"));
     }
 
-    private static Response ready(Map<String, Boolean> upstreams) {
-        boolean allUp = !upstreams.containsValue(false);
+    private static Response ready(ReadinessProbe.Readiness readiness) {
+        boolean allUp = readiness.ready();
         StringBuilder json = new StringBuilder(64).append("{\"status\":\"").append(allUp ? "UP" : "DOWN")
                 .append("\",\"upstreams\":{");
         boolean first = true;
-        for (Map.Entry<String, Boolean> upstream : upstreams.entrySet()) {
+        for (Map.Entry<String, Boolean> upstream : readiness.upstreams().entrySet()) {
             if (!first) {
                 json.append(',');
             }
@@ -65,7 +66,7 @@ final class BuiltinEndpoints {
             json.append('"').append(upstream.getKey().replace("\"", "")).append("\":\"")
                     .append(upstream.getValue() ? "UP" : "DOWN").append('"');
         }
-        json.append("}}");
+        json.append("},\"storage\":\"").append(readiness.storage() ? "UP" : "DOWN").append("\"}");
         return noStore(Response.of(allUp ? 200 : 503, JSON, json.toString().getBytes(StandardCharsets.UTF_8)));
     }
 

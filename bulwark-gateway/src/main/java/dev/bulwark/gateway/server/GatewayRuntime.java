@@ -11,7 +11,9 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.LongFunction;
 
 /**
  * What every event loop of one gateway shares: compiled routes, trust rules, clock, event sink, metrics, logs
@@ -28,6 +30,7 @@ public final class GatewayRuntime {
     private final GatewayMetrics metrics;
     private final AccessLog accessLog;
     private final List<UpstreamConfig> upstreams;
+    private final LongFunction<CompletionStage<Boolean>> storage;
     private final Queue<HttpServer> servers = new ConcurrentLinkedQueue<>();
     private ReadinessProbe readiness;
     private BuiltinEndpoints builtins;
@@ -38,22 +41,24 @@ public final class GatewayRuntime {
      * @param events    where security events go (already fanned out to logs and metrics)
      * @param metrics   the metrics
      * @param accessLog the access log, or {@code null} when switched off
+     * @param storage   answers whether the storage responds within the given milliseconds, for readiness
      * @throws IllegalArgumentException when a trusted proxy entry is not a CIDR
      */
     public GatewayRuntime(CompiledRoutes routes, Clock clock, SecurityEventSink events, GatewayMetrics metrics,
-                          AccessLog accessLog) {
+                          AccessLog accessLog, LongFunction<CompletionStage<Boolean>> storage) {
         this.routes = routes;
         this.trustedProxies = TrustedProxies.of(routes.config().server().trustedProxies());
         this.clock = clock;
         this.events = events;
         this.metrics = metrics;
         this.accessLog = accessLog;
+        this.storage = storage;
         this.upstreams = new ArrayList<>(routes.config().upstreams().values());
     }
 
     /** Creates the readiness probe on {@code vertx}; called once, before any verticle is deployed. */
     public void attach(io.vertx.core.Vertx vertx) {
-        this.readiness = new ReadinessProbe(vertx, upstreams, clock);
+        this.readiness = new ReadinessProbe(vertx, upstreams, storage, clock);
         this.builtins = new BuiltinEndpoints(readiness, metrics);
     }
 

@@ -15,9 +15,11 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongFunction;
 
 /**
- * Checks that every upstream accepts TCP connections, for {@code /_bulwark/health/ready}.
+ * Checks that every upstream accepts TCP connections and that the storage answers, for
+ * {@code /_bulwark/health/ready}.
  *
  * <p>Results are cached for {@link #CACHE_MILLIS} so a busy probe endpoint cannot turn into a connection flood
  * against the upstreams. Thread-safe: concurrent callers share one check in flight.
@@ -28,18 +30,24 @@ final class ReadinessProbe {
     private static final int CONNECT_TIMEOUT_MILLIS = 1000;
 
     private final List<UpstreamConfig> upstreams;
+    private final LongFunction<CompletionStage<Boolean>> storage;
     private final Clock clock;
     private final NetClient client;
     private final AtomicReference<Check> last = new AtomicReference<>();
 
-    ReadinessProbe(Vertx vertx, List<UpstreamConfig> upstreams, Clock clock) {
+    /**
+     * @param storage answers whether the storage responds within the given milliseconds; never fails
+     */
+    ReadinessProbe(Vertx vertx, List<UpstreamConfig> upstreams, LongFunction<CompletionStage<Boolean>> storage,
+                   Clock clock) {
         this.upstreams = upstreams;
+        this.storage = storage;
         this.clock = clock;
         this.client = vertx.createNetClient(new NetClientOptions().setConnectTimeout(CONNECT_TIMEOUT_MILLIS));
     }
 
-    /** @return each upstream's name mapped to whether it accepted a connection, in configuration order */
-    CompletionStage<Map<String, Boolean>> check() {
+    /** @return whether each upstream (in configuration order) accepted a connection and the storage answered */
+    CompletionStage<Readiness> check() {
         long now = clock.millis();
         Check current = last.get();
         if (current != null && now - current.startedAt < CACHE_MILLIS) {
@@ -53,12 +61,13 @@ final class ReadinessProbe {
         for (UpstreamConfig upstream : upstreams) {
             probes.add(probe(upstream.url()));
         }
+        CompletionStage<Boolean> storageUp = storage.apply(CONNECT_TIMEOUT_MILLIS);
         Future.join(probes).onComplete(done -> {
             Map<String, Boolean> result = new LinkedHashMap<>();
             for (int i = 0; i < upstreams.size(); i++) {
                 result.put(upstreams.get(i).name(), probes.get(i).succeeded() && probes.get(i).result());
             }
-            fresh.result.complete(result);
+            storageUp.thenAccept(up -> fresh.result.complete(new Readiness(result, up)));
         });
         return fresh.result;
     }
@@ -73,6 +82,19 @@ final class ReadinessProbe {
         client.close();
     }
 
-    private record Check(long startedAt, CompletableFuture<Map<String, Boolean>> result) {
+    /**
+     * One readiness result.
+     *
+     * @param upstreams each upstream's name mapped to whether it accepted a connection
+     * @param storage   whether the storage answered
+     */
+    record Readiness(Map<String, Boolean> upstreams, boolean storage) {
+
+        boolean ready() {
+            return storage && !upstreams.containsValue(false);
+        }
+    }
+
+    private record Check(long startedAt, CompletableFuture<Readiness> result) {
     }
 }

@@ -7,7 +7,11 @@ import dev.bulwark.core.routing.RouteServices;
 import dev.bulwark.store.sql.SqlDatabase;
 import dev.bulwark.store.sql.SqlIdempotencyStore;
 
+import java.sql.Statement;
 import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The stores a gateway runs on, opened from the {@code storage} configuration: in memory, an embedded H2 file
@@ -56,6 +60,26 @@ public final class GatewayStorage implements AutoCloseable {
     /** @return the SQL database, or {@code null} for memory storage */
     public SqlDatabase database() {
         return database;
+    }
+
+    /**
+     * Checks that the storage answers, for the readiness endpoint: memory always does; a database must run
+     * {@code SELECT 1} within {@code timeoutMillis}.
+     *
+     * @return whether the storage answered in time; never fails
+     */
+    public CompletionStage<Boolean> ping(long timeoutMillis) {
+        if (database == null) {
+            return CompletableFuture.completedFuture(true);
+        }
+        return database.async("check storage", connection -> {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("SELECT 1");
+            }
+            return true;
+        }).toCompletableFuture()
+                .completeOnTimeout(false, timeoutMillis, TimeUnit.MILLISECONDS)
+                .exceptionally(failure -> false);
     }
 
     /** @return a description for the startup log, e.g. {@code h2 (./bulwark-data)}; never a password */
