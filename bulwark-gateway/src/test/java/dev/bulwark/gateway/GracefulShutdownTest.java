@@ -30,10 +30,7 @@ class GracefulShutdownTest {
                 GatewayOptions.defaults().withEventLoops(1));
         CompletableFuture<HttpResponse<String>> inFlight = CLIENT.sendAsync(
                 withSecrets(gateway.baseUri().resolve("/gate")).GET().build(), HttpResponse.BodyHandlers.ofString());
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (upstream.waitingAtGate() == 0 && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
+        assertThat(upstream.awaitArrivalAtGate(10, TimeUnit.SECONDS)).isTrue();
         assertThat(upstream.waitingAtGate()).isEqualTo(1);
 
         CompletableFuture<Void> closing = CompletableFuture.runAsync(gateway::close);

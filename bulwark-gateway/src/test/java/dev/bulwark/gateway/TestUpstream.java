@@ -18,6 +18,7 @@ import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -37,6 +38,7 @@ final class TestUpstream implements AutoCloseable {
     private final Vertx vertx = Vertx.vertx();
     private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
     private final List<Promise<Void>> gates = new CopyOnWriteArrayList<>();
+    private final Semaphore arrivals = new Semaphore(0);
     private final HttpServer server;
 
     /** What one request carried to the backend. */
@@ -93,6 +95,11 @@ final class TestUpstream implements AutoCloseable {
         gates.forEach(Promise::tryComplete);
     }
 
+    /** Blocks until one more request has reached {@code /gate}. @return false when none came in time */
+    boolean awaitArrivalAtGate(long timeout, TimeUnit unit) throws InterruptedException {
+        return arrivals.tryAcquire(timeout, unit);
+    }
+
     /** @return how many requests are waiting on {@code /gate} */
     int waitingAtGate() {
         return gates.size();
@@ -129,6 +136,7 @@ final class TestUpstream implements AutoCloseable {
             case "/gate" -> {
                 Promise<Void> gate = Promise.promise();
                 gates.add(gate);
+                arrivals.release();
                 gate.future().onComplete(open -> response.end("released"));
             }
             case "/download" -> download(response, Long.parseLong(request.getParam("bytes")));
