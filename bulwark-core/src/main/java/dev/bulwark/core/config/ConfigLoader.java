@@ -557,6 +557,9 @@ public final class ConfigLoader {
         }
 
         private CorsConfig cors(JsonNode node, String path) {
+            if (isOff(node)) {
+                return CorsConfig.OFF;
+            }
             CorsConfig.Builder b = CorsConfig.builder();
             Map<String, JsonNode> keys = object(node, path, CORS_KEYS);
             if (keys != null) {

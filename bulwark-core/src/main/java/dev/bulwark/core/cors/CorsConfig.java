@@ -29,6 +29,19 @@ public record CorsConfig(List<String> allowedOrigins, List<String> allowedOrigin
     }
 
     /**
+     * CORS explicitly off, overriding an inherited configuration ({@code cors: false}): the gateway neither
+     * answers preflights nor touches {@code Access-Control-*} headers, so the upstream's pass through. Compared by
+     * identity; build an ordinary config to allow origins.
+     */
+    public static final CorsConfig OFF = new CorsConfig(List.of(), List.of(), false, List.of(), List.of(), List.of(),
+            Duration.ZERO);
+
+    /** @return whether this is {@link #OFF} */
+    public boolean isOff() {
+        return this == OFF;
+    }
+
+    /**
      * @return a builder with no allowed origins, no credentials, methods GET, HEAD, POST, PUT, PATCH, DELETE,
      *     allowed headers Authorization, Content-Type, X-Request-Id, exposed header X-Request-Id, max-age 10 minutes
      */

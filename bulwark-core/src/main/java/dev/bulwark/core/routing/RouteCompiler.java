@@ -279,7 +279,7 @@ public final class RouteCompiler {
             if (policy.headers() != null) {
                 headers(policy.headers(), path + ".headers");
             }
-            if (policy.cors() != null) {
+            if (policy.cors() != null && !policy.cors().isOff()) {
                 cors(policy.cors(), path + ".cors");
             }
             if (policy.bodyLimit() != null) {
@@ -528,7 +528,7 @@ public final class RouteCompiler {
                 filters.add(hostAllowlist);
             }
             filters.add(headerLimit);
-            if (policy.cors() != null) {
+            if (policy.cors() != null && !policy.cors().isOff()) {
                 filters.add(new CorsFilter(policy.cors()));
             }
             if (withBodyLimit) {

@@ -4,6 +4,7 @@ import dev.bulwark.api.SecurityFilter;
 import dev.bulwark.api.Stage;
 import dev.bulwark.core.bodylimit.BodyLimitFilter;
 import dev.bulwark.core.config.BulwarkConfig;
+import dev.bulwark.core.config.ConfigLoader;
 import dev.bulwark.core.config.PolicyConfig;
 import dev.bulwark.core.config.RouteConfig;
 import dev.bulwark.core.config.ServerConfig;
@@ -127,6 +128,23 @@ class CompiledRoutesTest {
         assertThat(compiled.routes().get(0).chain().filters()).extracting(SecurityFilter::getClass).containsExactly(
                 RequestIdFilter.class, SecurityHeadersFilter.class, HostAllowlistFilter.class, HeaderLimitFilter.class,
                 CorsFilter.class, BodyLimitFilter.class);
+    }
+
+    @Test
+    void corsFalseOnARouteSwitchesOffTheCorsTheDefaultsTurnedOn() {
+        CompiledRoutes compiled = RouteCompiler.compile(ConfigLoader.parse("""
+                upstreams: {backend: {url: "http://127.0.0.1:9"}}
+                defaults:
+                  cors: {allowedOrigins: [https://app.example.com]}
+                routes:
+                  - {id: webhooks, match: {path: /hooks/**}, upstream: backend, cors: false}
+                  - {id: api, match: {path: /api/**}, upstream: backend}
+                """, "cors-off.yaml", name -> null));
+
+        assertThat(compiled.routes().get(0).chain().filters()).extracting(SecurityFilter::getClass)
+                .doesNotContain(CorsFilter.class);
+        assertThat(compiled.routes().get(1).chain().filters()).extracting(SecurityFilter::getClass)
+                .contains(CorsFilter.class);
     }
 
     @Test
