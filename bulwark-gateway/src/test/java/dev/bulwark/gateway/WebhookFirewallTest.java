@@ -152,6 +152,24 @@ class WebhookFirewallTest {
         return WebhookSigner.sign(preset, secret, body, id, time, "x-evolution-apikey");
     }
 
+    /** Signed now with the preset's current secret, as the provider would. */
+    private static Map<String, String> signed(String preset, byte[] body, String id) {
+        return sign(preset, secret(preset, false), body, id, Instant.now());
+    }
+
+    /** A genuine GitHub delivery's headers, delivery id included, for routes outside {@code /hooks/github}. */
+    private static Map<String, String> githubDelivery(byte[] body, String id) {
+        Map<String, String> headers = new java.util.LinkedHashMap<>(sign("github", HMAC_SECRET, body, id,
+                Instant.now()));
+        headers.put("X-GitHub-Delivery", id);
+        return headers;
+    }
+
+    /** The same event with one amount changed, as an attacker in the middle would. */
+    private static byte[] tampered(byte[] body) {
+        return new String(body, StandardCharsets.UTF_8).replace("1.50", "9.50").getBytes(StandardCharsets.UTF_8);
+    }
+
     private static HttpResponse<String> post(String path, Map<String, String> headers, byte[] body) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(gateway.baseUri().resolve(path))
                 .timeout(Duration.ofSeconds(20))
@@ -192,8 +210,7 @@ class WebhookFirewallTest {
         String id = "evt_" + UUID.randomUUID();
         byte[] body = event(id);
 
-        HttpResponse<String> response = deliver(preset, id, body, sign(preset, secret(preset, false), body, id,
-                Instant.now()));
+        HttpResponse<String> response = deliver(preset, id, body, signed(preset, body, id));
 
         assertThat(response.statusCode()).isEqualTo(200);
         TestUpstream.Received received = upstream.next();
@@ -222,11 +239,9 @@ class WebhookFirewallTest {
         drain();
         String id = "evt_" + UUID.randomUUID();
         byte[] body = event(id);
-        Map<String, String> headers = sign(preset, secret(preset, false), body, id, Instant.now());
-        byte[] tampered = new String(body, StandardCharsets.UTF_8).replace("1.50", "9.50")
-                .getBytes(StandardCharsets.UTF_8);
+        Map<String, String> headers = signed(preset, body, id);
 
-        HttpResponse<String> response = deliver(preset, id, tampered, headers);
+        HttpResponse<String> response = deliver(preset, id, tampered(body), headers);
 
         assertThat(response.statusCode()).isEqualTo(401);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
@@ -249,7 +264,7 @@ class WebhookFirewallTest {
         HttpResponse<String> wrong = deliver(preset, id, body, sign(preset, forgedSecret, body, id, Instant.now()));
         HttpResponse<String> missing = deliver(preset, id, body, Map.of());
         Map<String, String> malformed = new java.util.LinkedHashMap<>();
-        sign(preset, secret(preset, false), body, id, Instant.now())
+        signed(preset, body, id)
                 .forEach((name, value) -> malformed.put(name, value.substring(0, value.length() / 2) + "%%"));
         HttpResponse<String> garbled = deliver(preset, id, body, malformed);
 
@@ -284,7 +299,7 @@ class WebhookFirewallTest {
         drain();
         String id = "evt_" + UUID.randomUUID();
         byte[] body = event(id);
-        Map<String, String> headers = sign(preset, secret(preset, false), body, id, Instant.now());
+        Map<String, String> headers = signed(preset, body, id);
 
         HttpResponse<String> first = deliver(preset, id, body, headers);
         upstream.next();
@@ -308,7 +323,7 @@ class WebhookFirewallTest {
         byte[] body = event(id);
         Map<String, String> headers = new java.util.LinkedHashMap<>(preset.equals("hmac")
                 ? partnerHeaders(HMAC_SECRET, body, id, Instant.now())
-                : sign(preset, secret(preset, false), body, id, Instant.now()));
+                : signed(preset, body, id));
         if (preset.equals("github")) {
             headers.put("X-GitHub-Delivery", id);
         }
@@ -335,9 +350,7 @@ class WebhookFirewallTest {
     void unreachableBackendReleasesTheKeySoTheRetryIsForwardedAgain() throws Exception {
         String id = UUID.randomUUID().toString();
         byte[] body = event(id);
-        Map<String, String> headers = new java.util.LinkedHashMap<>(sign("github", HMAC_SECRET, body, id,
-                Instant.now()));
-        headers.put("X-GitHub-Delivery", id);
+        Map<String, String> headers = githubDelivery(body, id);
 
         HttpResponse<String> first = post("/hooks/down", headers, body);
         HttpResponse<String> retry = post("/hooks/down", headers, body);
@@ -352,9 +365,7 @@ class WebhookFirewallTest {
         drain();
         String id = UUID.randomUUID().toString();
         byte[] body = event(id);
-        Map<String, String> headers = new java.util.LinkedHashMap<>(sign("github", HMAC_SECRET, body, id,
-                Instant.now()));
-        headers.put("X-GitHub-Delivery", id);
+        Map<String, String> headers = githubDelivery(body, id);
 
         HttpResponse<String> first = post("/hang", headers, body);
         HttpResponse<String> retry = post("/hang", headers, body);
@@ -487,13 +498,11 @@ class WebhookFirewallTest {
         drain();
         String id = "dlv_" + UUID.randomUUID();
         byte[] body = event(id);
-        byte[] tampered = new String(body, StandardCharsets.UTF_8).replace("1.50", "9.50")
-                .getBytes(StandardCharsets.UTF_8);
         Map<String, String> otherId = partnerHeaders(HMAC_SECRET, body, id, Instant.now());
         otherId.put("X-Partner-Delivery", "dlv_other");
 
         List<HttpResponse<String>> refused = List.of(
-                post("/hooks/hmac/t1", partnerHeaders(HMAC_SECRET, body, id, Instant.now()), tampered),
+                post("/hooks/hmac/t1", partnerHeaders(HMAC_SECRET, body, id, Instant.now()), tampered(body)),
                 post("/hooks/hmac/t1", partnerHeaders("sEcReT-forged-partner-secret-000000", body, id, Instant.now()),
                         body),
                 post("/hooks/hmac/t1", otherId, body),
@@ -594,9 +603,7 @@ class WebhookFirewallTest {
         drain();
         String id = UUID.randomUUID().toString();
         byte[] body = event(id);
-        Map<String, String> headers = new java.util.LinkedHashMap<>(sign("github", HMAC_SECRET, body, id,
-                Instant.now()));
-        headers.put("X-GitHub-Delivery", id);
+        Map<String, String> headers = githubDelivery(body, id);
 
         HttpResponse<String> first = post("/fail", headers, body);
         TestUpstream.Received firstReceived = upstream.next();

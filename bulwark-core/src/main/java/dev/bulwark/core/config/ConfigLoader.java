@@ -30,7 +30,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeSet;
 import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -98,6 +100,7 @@ public final class ConfigLoader {
             "slack", List.of("preset", "secrets", "tolerance", "idempotency"),
             "hmac", List.of("preset", "provider", "secrets", "header", "algorithm", "encoding", "prefix",
                     "signedContent", "timestampHeader", "timestampUnit", "tolerance", "idHeader", "idempotency"));
+    private static final String WEBHOOK_PRESETS = String.join(", ", new TreeSet<>(WEBHOOK_KEYS.keySet()));
 
     private ConfigLoader() {
     }
@@ -205,9 +208,9 @@ public final class ConfigLoader {
             with(keys, "server", node -> builder.server(server(node, "server")));
             with(keys, "upstreams", node -> entries(node, "upstreams",
                     (name, value) -> builder.upstream(name, upstream(value, child("upstreams", name)))));
-            with(keys, "defaults", node -> builder.defaults(policy(node, "defaults", POLICY_KEYS)));
+            with(keys, "defaults", node -> builder.defaults(policy(node, "defaults")));
             with(keys, "policies", node -> entries(node, "policies",
-                    (name, value) -> builder.policy(name, policy(value, child("policies", name), POLICY_KEYS))));
+                    (name, value) -> builder.policy(name, policy(value, child("policies", name)))));
             with(keys, "storage", node -> builder.storage(storage(node, "storage")));
             with(keys, "rateLimits", node -> entries(node, "rateLimits",
                     (name, value) -> builder.rateLimit(name, rateLimitTier(value, child("rateLimits", name)))));
@@ -286,7 +289,7 @@ public final class ConfigLoader {
             if (keys == null) {
                 return RouteConfig.builder(null).build();
             }
-            String id = keys.containsKey("id") ? string(keys.get("id"), child(path, "id")) : null;
+            String id = optional(keys, path, "id", this::string);
             RouteConfig.Builder b = RouteConfig.builder(id);
             with(keys, "match", n -> {
                 String matchPath = child(path, "match");
@@ -305,15 +308,8 @@ public final class ConfigLoader {
             with(keys, "policies", n -> ifSet(strings(n, child(path, "policies")), b::policies));
             b.inline(policyFrom(keys, path));
             with(keys, "webhook", n -> b.webhook(webhook(n, child(path, "webhook"))));
-            with(keys, "idempotency", n -> {
-                String at = child(path, "idempotency");
-                Map<String, JsonNode> idem = object(n, at, IDEMPOTENCY_KEYS);
-                if (idem != null) {
-                    Boolean enabled = idem.containsKey("enabled") ? bool(idem.get("enabled"), child(at, "enabled")) : null;
-                    Duration ttl = idem.containsKey("ttl") ? duration(idem.get("ttl"), child(at, "ttl")) : null;
-                    b.idempotency(new IdempotencyConfig(enabled == null || enabled, null, ttl));
-                }
-            });
+            with(keys, "idempotency",
+                    n -> ifSet(idempotency(n, child(path, "idempotency"), IDEMPOTENCY_KEYS), b::idempotency));
             return b.build();
         }
 
@@ -322,7 +318,7 @@ public final class ConfigLoader {
             if (keys == null) {
                 return null;
             }
-            String kindText = keys.containsKey("kind") ? string(keys.get("kind"), child(path, "kind")) : null;
+            String kindText = optional(keys, path, "kind", this::string);
             if (kindText == null) {
                 if (!keys.containsKey("kind")) {
                     problem(child(path, "kind"), "is required (expected memory, h2 or postgresql)");
@@ -342,9 +338,9 @@ public final class ConfigLoader {
                 return null;
             }
             Path dir = file(keys.get("path"), child(path, "path"));
-            String url = keys.containsKey("url") ? string(keys.get("url"), child(path, "url")) : null;
-            String username = keys.containsKey("username") ? string(keys.get("username"), child(path, "username")) : null;
-            String password = keys.containsKey("password") ? string(keys.get("password"), child(path, "password")) : null;
+            String url = optional(keys, path, "url", this::string);
+            String username = optional(keys, path, "username", this::string);
+            String password = optional(keys, path, "password", this::string);
             if (kind == StorageConfig.Kind.POSTGRESQL && (url == null || !url.startsWith("jdbc:postgresql:"))) {
                 problem(child(path, "url"), (url == null ? "is required" : quote(url) + " is not a postgresql url")
                         + " (expected e.g. jdbc:postgresql://127.0.0.1:5432/bulwark)");
@@ -371,15 +367,14 @@ public final class ConfigLoader {
             String preset = presetNode == null ? null : string(presetNode, child(path, "preset"));
             if (preset == null) {
                 if (presetNode == null) {
-                    problem(child(path, "preset"), "is required (expected one of " + String.join(", ",
-                            new java.util.TreeSet<>(WEBHOOK_KEYS.keySet())) + ")");
+                    problem(child(path, "preset"), "is required (expected one of " + WEBHOOK_PRESETS + ")");
                 }
                 return null;
             }
             List<String> allowed = WEBHOOK_KEYS.get(preset);
             if (allowed == null) {
                 problem(child(path, "preset"), quote(preset) + " is not a webhook preset (expected one of "
-                        + String.join(", ", new java.util.TreeSet<>(WEBHOOK_KEYS.keySet())) + ")");
+                        + WEBHOOK_PRESETS + ")");
                 return null;
             }
             Map<String, JsonNode> keys = object(node, path, allowed);
@@ -387,9 +382,8 @@ public final class ConfigLoader {
                 return null;
             }
             List<String> secrets = secrets(keys.get("secrets"), child(path, "secrets"));
-            String header = keys.containsKey("header") ? string(keys.get("header"), child(path, "header")) : null;
-            Duration tolerance = keys.containsKey("tolerance")
-                    ? duration(keys.get("tolerance"), child(path, "tolerance")) : null;
+            String header = optional(keys, path, "header", this::string);
+            Duration tolerance = optional(keys, path, "tolerance", this::duration);
             VerifierConfig verifier = switch (preset) {
                 case "meta" -> new VerifierConfig.Meta(secrets,
                         secrets(keys.get("verifyTokens"), child(path, "verifyTokens")));
@@ -400,37 +394,34 @@ public final class ConfigLoader {
                 case "stripe" -> new VerifierConfig.Stripe(secrets, tolerance);
                 case "slack" -> new VerifierConfig.Slack(secrets, tolerance);
                 default -> new VerifierConfig.Hmac(
-                        keys.containsKey("provider") ? string(keys.get("provider"), child(path, "provider")) : null,
+                        optional(keys, path, "provider", this::string),
                         secrets, header,
                         enumValue(keys.get("algorithm"), child(path, "algorithm"), VerifierConfig.Hmac.Algorithm.class),
                         enumValue(keys.get("encoding"), child(path, "encoding"), VerifierConfig.Hmac.Encoding.class),
-                        keys.containsKey("prefix") ? string(keys.get("prefix"), child(path, "prefix")) : null,
-                        keys.containsKey("signedContent")
-                                ? string(keys.get("signedContent"), child(path, "signedContent")) : null,
-                        keys.containsKey("timestampHeader")
-                                ? string(keys.get("timestampHeader"), child(path, "timestampHeader")) : null,
+                        optional(keys, path, "prefix", this::string),
+                        optional(keys, path, "signedContent", this::string),
+                        optional(keys, path, "timestampHeader", this::string),
                         enumValue(keys.get("timestampUnit"), child(path, "timestampUnit"),
                                 VerifierConfig.Hmac.TimestampUnit.class),
                         tolerance,
-                        keys.containsKey("idHeader") ? string(keys.get("idHeader"), child(path, "idHeader")) : null);
+                        optional(keys, path, "idHeader", this::string));
             };
-            IdempotencyConfig idempotency = null;
-            if (keys.containsKey("idempotency")) {
-                String at = child(path, "idempotency");
-                JsonNode idemNode = keys.get("idempotency");
-                if (isOff(idemNode)) {
-                    idempotency = IdempotencyConfig.DISABLED;
-                } else {
-                    Map<String, JsonNode> idem = object(idemNode, at, WEBHOOK_IDEMPOTENCY_KEYS);
-                    if (idem != null) {
-                        Boolean enabled = idem.containsKey("enabled") ? bool(idem.get("enabled"), child(at, "enabled")) : null;
-                        String key = idem.containsKey("key") ? string(idem.get("key"), child(at, "key")) : null;
-                        Duration ttl = idem.containsKey("ttl") ? duration(idem.get("ttl"), child(at, "ttl")) : null;
-                        idempotency = new IdempotencyConfig(enabled == null || enabled, key, ttl);
-                    }
-                }
-            }
+            JsonNode idempotencyNode = keys.get("idempotency");
+            IdempotencyConfig idempotency = idempotencyNode == null ? null
+                    : isOff(idempotencyNode) ? IdempotencyConfig.DISABLED
+                    : idempotency(idempotencyNode, child(path, "idempotency"), WEBHOOK_IDEMPOTENCY_KEYS);
             return new WebhookConfig(verifier, idempotency);
+        }
+
+        /** Reads an idempotency block; {@code enabled} defaults to true, a key outside {@code allowed} is reported. */
+        private IdempotencyConfig idempotency(JsonNode node, String path, List<String> allowed) {
+            Map<String, JsonNode> keys = object(node, path, allowed);
+            if (keys == null) {
+                return null;
+            }
+            Boolean enabled = optional(keys, path, "enabled", this::bool);
+            return new IdempotencyConfig(enabled == null || enabled, optional(keys, path, "key", this::string),
+                    optional(keys, path, "ttl", this::duration));
         }
 
         /** A list of secrets where entries interpolated to nothing ({@code ${OLD_SECRET:-}}) are dropped. */
@@ -460,8 +451,8 @@ public final class ConfigLoader {
             return null;
         }
 
-        private PolicyConfig policy(JsonNode node, String path, List<String> allowed) {
-            Map<String, JsonNode> keys = object(node, path, allowed);
+        private PolicyConfig policy(JsonNode node, String path) {
+            Map<String, JsonNode> keys = object(node, path, POLICY_KEYS);
             return keys == null ? PolicyConfig.EMPTY : policyFrom(keys, path);
         }
 
@@ -546,10 +537,9 @@ public final class ConfigLoader {
             if (keys == null) {
                 return defaults;
             }
-            Duration maxAge = keys.containsKey("maxAge") ? duration(keys.get("maxAge"), child(path, "maxAge")) : null;
-            Boolean sub = keys.containsKey("includeSubDomains")
-                    ? bool(keys.get("includeSubDomains"), child(path, "includeSubDomains")) : null;
-            Boolean preload = keys.containsKey("preload") ? bool(keys.get("preload"), child(path, "preload")) : null;
+            Duration maxAge = optional(keys, path, "maxAge", this::duration);
+            Boolean sub = optional(keys, path, "includeSubDomains", this::bool);
+            Boolean preload = optional(keys, path, "preload", this::bool);
             return new SecurityHeadersConfig.Hsts(
                     maxAge != null ? maxAge : defaults.maxAge(),
                     sub != null ? sub : defaults.includeSubDomains(),
@@ -628,6 +618,13 @@ public final class ConfigLoader {
             if (node != null) {
                 action.accept(node);
             }
+        }
+
+        /** @return {@code keys[key]} read by {@code reader} at {@code path.key}; {@code null} when the key is absent */
+        private static <T> T optional(Map<String, JsonNode> keys, String path, String key,
+                                      BiFunction<JsonNode, String, T> reader) {
+            JsonNode node = keys.get(key);
+            return node == null ? null : reader.apply(node, child(path, key));
         }
 
         private static <T> void ifSet(T value, Consumer<T> action) {
@@ -782,6 +779,11 @@ public final class ConfigLoader {
             if (name == null) {
                 return null;
             }
+            return resolve(name);
+        }
+
+        /** Relative paths are taken from the configuration file's folder. */
+        private Path resolve(String name) {
             Path file = Path.of(name);
             return baseDir == null || file.isAbsolute() ? file : baseDir.resolve(file);
         }
@@ -845,10 +847,7 @@ public final class ConfigLoader {
         }
 
         private String readSecret(String name, String path) {
-            Path file = Path.of(name);
-            if (baseDir != null && !file.isAbsolute()) {
-                file = baseDir.resolve(file);
-            }
+            Path file = resolve(name);
             try {
                 String content = Files.readString(file, StandardCharsets.UTF_8);
                 int end = content.length();

@@ -194,32 +194,25 @@ final class RequestHandler implements Handler<HttpServerRequest> {
 
     private void stream(VertxExchange exchange, String label, UpstreamBody body, HttpServerResponse out) {
         HttpServerRequest request = exchange.request();
+        int status = out.getStatusCode();
         if (!out.headers().contains("Content-Length") && request.version() != HttpVersion.HTTP_2) {
-            int status = out.getStatusCode();
             boolean bodyless = status == 204 || status == 304 || status < 200 || request.method().name().equals("HEAD");
             if (!bodyless) {
                 out.setChunked(true);
             }
         }
-        int status = out.getStatusCode();
+        Future<Void> sent;
         if (isSmall(out.headers().get("Content-Length"))) {
             // A small declared body is sent with its head in one write: piping would flush head and end apart.
             Future<Buffer> whole = body.response().body();
             // The response was paused until the filters were done with its head.
             body.response().resume();
-            whole.onComplete(read -> {
-                if (read.failed()) {
-                    body.request().reset();
-                    out.reset();
-                    record(exchange, label, status, out.bytesWritten());
-                } else {
-                    out.end(read.result()).onComplete(sent -> record(exchange, label, status, out.bytesWritten()));
-                }
-            });
-            return;
+            sent = whole.compose(out::end);
+        } else {
+            sent = body.response().pipe().endOnFailure(false).to(out);
         }
-        body.response().pipe().endOnFailure(false).to(out).onComplete(piped -> {
-            if (piped.failed()) {
+        sent.onComplete(done -> {
+            if (done.failed()) {
                 // A truncated body must not look complete: reset instead of ending the response.
                 body.request().reset();
                 out.reset();

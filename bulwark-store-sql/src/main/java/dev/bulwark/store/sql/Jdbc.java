@@ -1,21 +1,28 @@
 package dev.bulwark.store.sql;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** Small JDBC helpers the identity stores share: binding, querying, transactions, name sets. Stateless. */
+/** Small JDBC helpers the stores share: binding, querying, transactions, name sets, stored keys. Stateless. */
 final class Jdbc {
 
     /** SQLState of a unique or primary key violation, on both engines. */
     static final String UNIQUE_VIOLATION = "23505";
+    /** Longest caller key stored as written; longer keys are stored as their SHA-256. */
+    static final int MAX_STORED_KEY = 256;
 
     /** Maps one result row. */
     @FunctionalInterface
@@ -115,5 +122,26 @@ final class Jdbc {
     static Long nullableLong(ResultSet row, String column) throws SQLException {
         long value = row.getLong(column);
         return row.wasNull() ? null : value;
+    }
+
+    /**
+     * @param what names the key in the error message, e.g. {@code "idempotency key"}
+     * @return {@code key} itself, or {@code sha256:<hex>} of it when longer than {@value #MAX_STORED_KEY} characters
+     * @throws IllegalArgumentException when {@code key} is empty
+     */
+    static String storedKey(String key, String what) {
+        Objects.requireNonNull(key, "key");
+        if (key.isEmpty()) {
+            throw new IllegalArgumentException(what + " must not be empty");
+        }
+        if (key.length() <= MAX_STORED_KEY) {
+            return key;
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+            return "sha256:" + HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every jdk has sha-256", e);
+        }
     }
 }

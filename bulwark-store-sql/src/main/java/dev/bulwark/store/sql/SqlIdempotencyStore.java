@@ -4,16 +4,10 @@ import dev.bulwark.api.store.Claim;
 import dev.bulwark.api.store.IdempotencyStore;
 import dev.bulwark.api.store.StoredResponse;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -30,13 +24,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * are computed from the injected clock and passed as parameters, never from the database server's clock.
  * Expired rows of keys nobody touches again are purged every {@value #PURGE_EVERY} claims.
  *
- * <p>Keys longer than {@value #MAX_STORED_KEY} characters are stored as their SHA-256. Thread-safe; all work
+ * <p>Keys longer than {@value Jdbc#MAX_STORED_KEY} characters are stored as their SHA-256. Thread-safe; all work
  * runs off the caller's thread and failures complete stages with
  * {@link dev.bulwark.api.store.StoreUnavailableException}.
  */
 public final class SqlIdempotencyStore implements IdempotencyStore {
 
-    private static final int MAX_STORED_KEY = 256;
     private static final int PURGE_EVERY = 1024;
 
     private static final String DELETE_EXPIRED_KEY =
@@ -68,54 +61,34 @@ public final class SqlIdempotencyStore implements IdempotencyStore {
 
     @Override
     public CompletionStage<Claim> claim(String key, Duration ttl) {
-        String stored = storedKey(key);
+        String stored = Jdbc.storedKey(key, "idempotency key");
         checkTtl(ttl);
         long now = clock.millis();
         long expiresAt = now + ttl.toMillis();
         boolean purge = claims.incrementAndGet() % PURGE_EVERY == 0;
         return database.async("claim idempotency key", connection -> {
             if (purge) {
-                update(connection, PURGE, now);
+                Jdbc.update(connection, PURGE, now);
             } else {
-                update(connection, DELETE_EXPIRED_KEY, stored, now);
+                Jdbc.update(connection, DELETE_EXPIRED_KEY, stored, now);
             }
-            if (insertClaim(connection, stored, expiresAt)) {
+            if (Jdbc.insertIgnoringDuplicate(connection, INSERT_CLAIM, stored, expiresAt)) {
                 return Claim.newKey();
             }
             return duplicate(connection, stored, now);
         });
     }
 
-    private static boolean insertClaim(Connection connection, String key, long expiresAt) throws SQLException {
-        try {
-            return update(connection, INSERT_CLAIM, key, expiresAt) == 1;
-        } catch (SQLException e) {
-            // Some engines report a concurrent insert of the same key as a unique violation instead of a no-op.
-            if ("23505".equals(e.getSQLState())) {
-                return false;
-            }
-            throw e;
-        }
-    }
-
     private static Claim duplicate(Connection connection, String key, long now) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement(SELECT)) {
-            select.setString(1, key);
-            select.setLong(2, now);
-            try (ResultSet row = select.executeQuery()) {
-                // A row released since the insert failed is treated as still in flight: never a second NEW.
-                if (!row.next() || row.getObject(1) == null) {
-                    return Claim.inFlight();
-                }
-                return Claim.completed(new StoredResponse(row.getInt(1), decodeHeaders(row.getString(2)),
-                        row.getBytes(3), row.getBytes(4)));
-            }
-        }
+        // A row released since the insert failed is treated as still in flight: never a second NEW.
+        return Jdbc.queryOne(connection, SELECT, row -> row.getObject(1) == null ? Claim.inFlight()
+                : Claim.completed(new StoredResponse(row.getInt(1), decodeHeaders(row.getString(2)),
+                        row.getBytes(3), row.getBytes(4))), key, now).orElse(Claim.inFlight());
     }
 
     @Override
     public CompletionStage<Void> complete(String key, StoredResponse response, Duration ttl) {
-        String stored = storedKey(key);
+        String stored = Jdbc.storedKey(key, "idempotency key");
         Objects.requireNonNull(response, "response");
         checkTtl(ttl);
         long expiresAt = clock.millis() + ttl.toMillis();
@@ -124,8 +97,8 @@ public final class SqlIdempotencyStore implements IdempotencyStore {
         byte[] fingerprint = response.requestFingerprint();
         return database.async("complete idempotency key", connection -> {
             Object[] values = {expiresAt, response.status(), headers, body, fingerprint, stored};
-            if (update(connection, UPDATE_COMPLETE, values) == 0) {
-                update(connection, INSERT_COMPLETE, values);
+            if (Jdbc.update(connection, UPDATE_COMPLETE, values) == 0) {
+                Jdbc.update(connection, INSERT_COMPLETE, values);
             }
             return null;
         });
@@ -133,36 +106,11 @@ public final class SqlIdempotencyStore implements IdempotencyStore {
 
     @Override
     public CompletionStage<Void> release(String key) {
-        String stored = storedKey(key);
+        String stored = Jdbc.storedKey(key, "idempotency key");
         return database.async("release idempotency key", connection -> {
-            update(connection, DELETE_KEY, stored);
+            Jdbc.update(connection, DELETE_KEY, stored);
             return null;
         });
-    }
-
-    private static int update(Connection connection, String sql, Object... values) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            for (int i = 0; i < values.length; i++) {
-                statement.setObject(i + 1, values[i]);
-            }
-            return statement.executeUpdate();
-        }
-    }
-
-    private static String storedKey(String key) {
-        Objects.requireNonNull(key, "key");
-        if (key.isEmpty()) {
-            throw new IllegalArgumentException("idempotency key must not be empty");
-        }
-        if (key.length() <= MAX_STORED_KEY) {
-            return key;
-        }
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-            return "sha256:" + HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every jdk has sha-256", e);
-        }
     }
 
     private static void checkTtl(Duration ttl) {

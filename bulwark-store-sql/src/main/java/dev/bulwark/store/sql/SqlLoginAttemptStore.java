@@ -4,14 +4,10 @@ import dev.bulwark.api.store.LockState;
 import dev.bulwark.api.store.LockoutPolicy;
 import dev.bulwark.api.store.LoginAttemptStore;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
@@ -23,14 +19,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>{@link #recordFailure} is one short transaction: the key's row is inserted idempotently, locked with
  * {@code SELECT ... FOR UPDATE}, advanced with {@link LockoutPolicy#afterFailure} and written back, so
  * concurrent failures on any number of nodes count one by one. {@link #lockState} is one {@code SELECT} and
- * {@link #reset} one {@code DELETE}. Keys longer than {@value #MAX_STORED_KEY} characters are stored as their
+ * {@link #reset} one {@code DELETE}. Keys longer than {@value Jdbc#MAX_STORED_KEY} characters are stored as their
  * SHA-256. Forgotten rows are deleted every {@value #PURGE_EVERY} failures. Times come from the injected
  * clock, in milliseconds. Thread-safe; failures complete stages with
  * {@link dev.bulwark.api.store.StoreUnavailableException}.
  */
 public final class SqlLoginAttemptStore implements LoginAttemptStore {
 
-    private static final int MAX_STORED_KEY = 256;
     private static final int PURGE_EVERY = 1024;
 
     private static final String INSERT = "INSERT INTO bulwark_login_attempts"
@@ -64,7 +59,7 @@ public final class SqlLoginAttemptStore implements LoginAttemptStore {
 
     @Override
     public CompletionStage<LockState> recordFailure(String key, LockoutPolicy policy) {
-        String stored = storedKey(key);
+        String stored = Jdbc.storedKey(key, "login attempt key");
         Objects.requireNonNull(policy, "policy");
         Instant now = Instant.ofEpochMilli(clock.millis());
         boolean purge = failures.incrementAndGet() % PURGE_EVERY == 0;
@@ -90,7 +85,7 @@ public final class SqlLoginAttemptStore implements LoginAttemptStore {
 
     @Override
     public CompletionStage<LockState> lockState(String key) {
-        String stored = storedKey(key);
+        String stored = Jdbc.storedKey(key, "login attempt key");
         long now = clock.millis();
         return database.async("read login attempts", connection -> {
             Optional<Row> row = Jdbc.queryOne(connection, READ, SqlLoginAttemptStore::row, stored, now);
@@ -100,7 +95,7 @@ public final class SqlLoginAttemptStore implements LoginAttemptStore {
 
     @Override
     public CompletionStage<Void> reset(String key) {
-        String stored = storedKey(key);
+        String stored = Jdbc.storedKey(key, "login attempt key");
         return database.async("reset login attempts", connection -> {
             Jdbc.update(connection, DELETE, stored);
             return null;
@@ -111,21 +106,5 @@ public final class SqlLoginAttemptStore implements LoginAttemptStore {
         Long lockedUntil = Jdbc.nullableLong(row, "locked_until");
         return new Row(new LockState(row.getInt("failures"), row.getInt("lock_level"),
                 lockedUntil == null ? null : Instant.ofEpochMilli(lockedUntil)), row.getLong("forget_at"));
-    }
-
-    private static String storedKey(String key) {
-        Objects.requireNonNull(key, "key");
-        if (key.isEmpty()) {
-            throw new IllegalArgumentException("login attempt key must not be empty");
-        }
-        if (key.length() <= MAX_STORED_KEY) {
-            return key;
-        }
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-            return "sha256:" + HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every jdk has sha-256", e);
-        }
     }
 }
