@@ -12,6 +12,9 @@ import java.util.Map;
  */
 public final class ExchangeAttributes {
 
+    /** The verified {@link Principal}, set by authentication. */
+    public static final AttributeKey<Principal> PRINCIPAL = AttributeKey.named("principal");
+
     /** The authenticated user's stable id (a token's {@code sub}, a session's user id). */
     public static final AttributeKey<String> USER = AttributeKey.named("user");
 

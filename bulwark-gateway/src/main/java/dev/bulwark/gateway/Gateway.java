@@ -3,6 +3,9 @@ package dev.bulwark.gateway;
 import dev.bulwark.api.SecurityEvent;
 import dev.bulwark.api.SecurityEventSink;
 import dev.bulwark.api.store.StoreUnavailableException;
+import dev.bulwark.core.auth.AuthConfig;
+import dev.bulwark.core.auth.AuthServices;
+import dev.bulwark.core.auth.token.MasterKey;
 import dev.bulwark.core.config.BulwarkConfig;
 import dev.bulwark.core.config.ServerConfig;
 import dev.bulwark.core.routing.CompiledRoutes;
@@ -31,6 +34,7 @@ import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -55,11 +59,13 @@ public final class Gateway implements AutoCloseable {
     private final Integer adminPort;
     private final GatewayMetrics metrics;
     private final GatewayStorage storage;
+    private final AuthServices auth;
     private boolean closed;
 
     private Gateway(Vertx vertx, GatewayRuntime runtime, ServerConfig server, int port, Integer adminPort,
-                    GatewayMetrics metrics, GatewayStorage storage) {
+                    GatewayMetrics metrics, GatewayStorage storage, AuthServices auth) {
         this.storage = storage;
+        this.auth = auth;
         this.vertx = vertx;
         this.runtime = runtime;
         this.server = server;
@@ -96,10 +102,18 @@ public final class Gateway implements AutoCloseable {
             throw new GatewayStartException("cannot open storage: " + e.getMessage(), e);
         }
         CompiledRoutes routes;
+        AuthServices auth = null;
         try {
-            routes = RouteCompiler.compile(config,
-                    new RouteServices(storage.idempotencyStore(), new WebhookMetrics(registry)));
+            RouteServices services = new RouteServices(storage.idempotencyStore(), new WebhookMetrics(registry));
+            if (config.auth() != null) {
+                auth = startAuth(config, storage, options);
+                services = services.withAuth(auth);
+            }
+            routes = RouteCompiler.compile(config, services);
         } catch (RuntimeException e) {
+            if (auth != null) {
+                auth.close();
+            }
             storage.close();
             throw e;
         }
@@ -126,7 +140,7 @@ public final class Gateway implements AutoCloseable {
                 await(vertx.deployVerticle(admin), "admin port " + server.adminPort(), server);
                 adminPort = admin.actualPort();
             }
-            Gateway gateway = new Gateway(vertx, runtime, server, port, adminPort, metrics, storage);
+            Gateway gateway = new Gateway(vertx, runtime, server, port, adminPort, metrics, storage, auth);
             LOG.info("bulwark gateway listening on {}://{}:{} ({} routes, {} event loops{}, storage: {})",
                     server.tls() != null ? "https" : "http", server.host(), port, routes.routes().size(),
                     options.eventLoops(), adminPort == null ? "" : ", admin port " + adminPort, storage.describe());
@@ -135,8 +149,28 @@ public final class Gateway implements AutoCloseable {
             runtime.detach();
             vertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS)
                     .exceptionally(ignored -> null).join();
+            if (auth != null) {
+                auth.close();
+            }
             storage.close();
             throw e;
+        }
+    }
+
+    /**
+     * Starts identity on the gateway's stores. The configuration is checked first, so a bad auth section is a
+     * config error rather than a failed start.
+     */
+    private static AuthServices startAuth(BulwarkConfig config, GatewayStorage storage, GatewayOptions options) {
+        RouteCompiler.check(config);
+        AuthConfig auth = config.auth();
+        MasterKey masterKey;
+        try {
+            masterKey = auth.masterKey() != null ? MasterKey.fromBase64(auth.masterKey())
+                    : storage.developmentMasterKey();
+            return AuthServices.start(auth, storage.identityStores(), masterKey, options.clock());
+        } catch (IllegalStateException e) {
+            throw new GatewayStartException(e.getMessage(), e);
         }
     }
 
@@ -190,6 +224,14 @@ public final class Gateway implements AutoCloseable {
         return URI.create((server.tls() != null ? "https" : "http") + "://" + host + ":" + port);
     }
 
+    /**
+     * @return identity (users, sessions, keys) as this gateway runs it, e.g. to create the first admin; empty when
+     *     the configuration has no {@code auth} section
+     */
+    public Optional<AuthServices> auth() {
+        return Optional.ofNullable(auth);
+    }
+
     /** @return the metrics registry, e.g. to scrape in tests or to add meters */
     public PrometheusMeterRegistry meterRegistry() {
         return (PrometheusMeterRegistry) metrics.registry();
@@ -225,6 +267,9 @@ public final class Gateway implements AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
             LOG.warn("closing the event loops failed: {}", e.toString());
+        }
+        if (auth != null) {
+            auth.close();
         }
         storage.close();
         LOG.info("bulwark gateway on port {} stopped", port);

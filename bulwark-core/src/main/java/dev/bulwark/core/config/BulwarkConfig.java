@@ -1,5 +1,6 @@
 package dev.bulwark.core.config;
 
+import dev.bulwark.core.auth.AuthConfig;
 import dev.bulwark.core.ratelimit.RateLimitConfig;
 
 import java.util.ArrayList;
@@ -20,10 +21,18 @@ import java.util.Map;
  * @param routes    routes in match order (first match wins)
  * @param storage   where the gateway keeps shared state; {@code null} means {@link StorageConfig#MEMORY}
  * @param rateLimits rate-limit tiers by name, which policies and routes reference
+ * @param auth      logins, tokens and sessions; {@code null} when the gateway authenticates nobody
  */
 public record BulwarkConfig(Mode mode, ServerConfig server, Map<String, UpstreamConfig> upstreams,
                             PolicyConfig defaults, Map<String, PolicyConfig> policies, List<RouteConfig> routes,
-                            StorageConfig storage, Map<String, RateLimitConfig> rateLimits) {
+                            StorageConfig storage, Map<String, RateLimitConfig> rateLimits, AuthConfig auth) {
+
+    /** A configuration without an {@code auth} section. */
+    public BulwarkConfig(Mode mode, ServerConfig server, Map<String, UpstreamConfig> upstreams,
+                         PolicyConfig defaults, Map<String, PolicyConfig> policies, List<RouteConfig> routes,
+                         StorageConfig storage, Map<String, RateLimitConfig> rateLimits) {
+        this(mode, server, upstreams, defaults, policies, routes, storage, rateLimits, null);
+    }
 
     /** A configuration without rate-limit tiers. */
     public BulwarkConfig(Mode mode, ServerConfig server, Map<String, UpstreamConfig> upstreams,
@@ -64,6 +73,7 @@ public record BulwarkConfig(Mode mode, ServerConfig server, Map<String, Upstream
         private final Map<String, PolicyConfig> policies = new LinkedHashMap<>();
         private final List<RouteConfig> routes = new ArrayList<>();
         private final Map<String, RateLimitConfig> rateLimits = new LinkedHashMap<>();
+        private AuthConfig auth;
 
         private Builder() {
         }
@@ -136,8 +146,18 @@ public record BulwarkConfig(Mode mode, ServerConfig server, Map<String, Upstream
             return rateLimit(name, tier.build());
         }
 
+        /** Sets the {@code auth} section: login endpoints, tokens, sessions; {@code null} for none. */
+        public Builder auth(AuthConfig auth) {
+            this.auth = auth;
+            return this;
+        }
+
+        public Builder auth(AuthConfig.Builder auth) {
+            return auth(auth.build());
+        }
+
         public BulwarkConfig build() {
-            return new BulwarkConfig(mode, server, upstreams, defaults, policies, routes, storage, rateLimits);
+            return new BulwarkConfig(mode, server, upstreams, defaults, policies, routes, storage, rateLimits, auth);
         }
     }
 }

@@ -7,6 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.bulwark.core.auth.AuthConfig;
+import dev.bulwark.core.auth.AuthRouteConfig;
+import dev.bulwark.core.auth.external.ExternalIssuerConfig;
+import dev.bulwark.core.auth.password.PasswordHashingConfig;
+import dev.bulwark.core.auth.password.PasswordPolicyConfig;
+import dev.bulwark.core.auth.token.TokenAlgorithm;
 import dev.bulwark.core.bodylimit.BodyLimitConfig;
 import dev.bulwark.core.cors.CorsConfig;
 import dev.bulwark.core.headers.SecurityHeadersConfig;
@@ -19,6 +25,7 @@ import dev.bulwark.core.webhook.VerifierConfig;
 import dev.bulwark.core.webhook.WebhookConfig;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,10 +33,12 @@ import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
@@ -68,16 +77,33 @@ public final class ConfigLoader {
     private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     private static final List<String> ROOT_KEYS =
-            List.of("mode", "server", "upstreams", "defaults", "policies", "routes", "storage", "rateLimits");
+            List.of("mode", "server", "upstreams", "defaults", "policies", "routes", "storage", "rateLimits", "auth");
     private static final List<String> SERVER_KEYS = List.of("host", "port", "tls", "http2", "adminPort",
             "trustedProxies", "allowedHosts", "maxHeaderCount", "maxHeaderBytes", "shutdownTimeout",
             "fallbackUpstream", "accessLog");
     private static final List<String> TLS_KEYS = List.of("certificate", "privateKey");
     private static final List<String> UPSTREAM_KEYS =
             List.of("url", "connectTimeout", "responseTimeout", "maxConnections", "http2");
-    private static final List<String> POLICY_KEYS = List.of("requestId", "headers", "cors", "bodyLimit", "rateLimit");
+    private static final List<String> POLICY_KEYS =
+            List.of("requestId", "headers", "cors", "bodyLimit", "rateLimit", "auth");
     private static final List<String> ROUTE_KEYS = List.of("id", "match", "upstream", "policies", "policy",
-            "requestId", "headers", "cors", "bodyLimit", "webhook", "idempotency", "rateLimit");
+            "requestId", "headers", "cors", "bodyLimit", "webhook", "idempotency", "rateLimit", "auth");
+    private static final List<String> AUTH_KEYS = List.of("issuer", "audience", "masterKey", "registration",
+            "revocationSync", "tokenCacheSize", "endpoints", "accessToken", "refreshToken", "sessions", "password",
+            "lockout", "cookies", "issuers");
+    private static final List<String> AUTH_ENDPOINTS_KEYS = List.of("prefix", "policies");
+    private static final List<String> ACCESS_TOKEN_KEYS = List.of("lifetime", "clockSkew", "algorithm");
+    private static final List<String> REFRESH_TOKEN_KEYS = List.of("lifetime", "reuseGrace");
+    private static final List<String> SESSIONS_KEYS = List.of("maxPerUser", "idleTimeout", "binding");
+    private static final List<String> PASSWORD_KEYS = List.of("minLength", "maxLength", "requireCharacterClasses",
+            "minEntropyBits", "workers", "queue", "hashing");
+    private static final List<String> HASHING_KEYS = List.of("memory", "iterations", "parallelism");
+    private static final List<String> LOCKOUT_KEYS = List.of("threshold", "accountThreshold", "ipThreshold", "steps",
+            "memory");
+    private static final List<String> COOKIES_KEYS = List.of("enabled", "sameSite", "trustedOrigins");
+    private static final List<String> EXTERNAL_ISSUER_KEYS = List.of("issuer", "jwksUrl", "jwks", "audience",
+            "algorithms", "rolesClaim", "tenantClaim", "clockSkew", "refreshInterval", "minRefetchInterval");
+    private static final List<String> ROUTE_AUTH_KEYS = List.of("mode", "issuers", "queryParameter");
     private static final List<String> RATE_LIMIT_TIER_KEYS = List.of("limit", "period", "burst", "key", "onStoreFailure");
     private static final List<String> MATCH_KEYS = List.of("path", "methods", "hosts");
     private static final List<String> REQUEST_ID_KEYS = List.of("header", "trustIncoming", "maxLength");
@@ -212,6 +238,7 @@ public final class ConfigLoader {
             with(keys, "policies", node -> entries(node, "policies",
                     (name, value) -> builder.policy(name, policy(value, child("policies", name)))));
             with(keys, "storage", node -> builder.storage(storage(node, "storage")));
+            with(keys, "auth", node -> builder.auth(auth(node, "auth")));
             with(keys, "rateLimits", node -> entries(node, "rateLimits",
                     (name, value) -> builder.rateLimit(name, rateLimitTier(value, child("rateLimits", name)))));
             with(keys, "routes", node -> {
@@ -464,7 +491,243 @@ public final class ConfigLoader {
             with(keys, "cors", n -> b.cors(cors(n, child(path, "cors"))));
             with(keys, "bodyLimit", n -> b.bodyLimit(bodyLimit(n, child(path, "bodyLimit"))));
             with(keys, "rateLimit", n -> ifSet(rateLimitTierNames(n, child(path, "rateLimit")), b::rateLimit));
+            with(keys, "auth", n -> b.auth(routeAuth(n, child(path, "auth"))));
             return b.build();
+        }
+
+        /** {@code required}, {@code optional}, {@code off}/{@code false}, or {@code {mode, issuers, queryParameter}}. */
+        private AuthRouteConfig routeAuth(JsonNode node, String path) {
+            if (isOff(node)) {
+                return AuthRouteConfig.OFF;
+            }
+            if (node.isBoolean()) {
+                return AuthRouteConfig.REQUIRED;
+            }
+            if (!node.isObject()) {
+                AuthRouteConfig.Mode mode = authMode(node, path);
+                return mode == null ? null : new AuthRouteConfig(mode, List.of(), null);
+            }
+            Map<String, JsonNode> keys = object(node, path, ROUTE_AUTH_KEYS);
+            if (keys == null) {
+                return null;
+            }
+            AuthRouteConfig.Mode mode = keys.containsKey("mode") ? authMode(keys.get("mode"), child(path, "mode"))
+                    : AuthRouteConfig.Mode.REQUIRED;
+            List<String> issuers = optional(keys, path, "issuers", this::strings);
+            String query = optional(keys, path, "queryParameter", this::string);
+            return mode == null ? null : new AuthRouteConfig(mode, issuers == null ? List.of() : issuers, query);
+        }
+
+        private AuthRouteConfig.Mode authMode(JsonNode node, String path) {
+            return enumValue(node, path, AuthRouteConfig.Mode.class);
+        }
+
+        private AuthConfig auth(JsonNode node, String path) {
+            AuthConfig.Builder b = AuthConfig.builder();
+            Map<String, JsonNode> keys = object(node, path, AUTH_KEYS);
+            if (keys == null) {
+                return null;
+            }
+            with(keys, "issuer", n -> ifSet(string(n, child(path, "issuer")), b::issuer));
+            with(keys, "audience", n -> ifSet(string(n, child(path, "audience")), b::audience));
+            with(keys, "masterKey", n -> b.masterKey(optionalString(n, child(path, "masterKey"))));
+            with(keys, "registration", n -> ifSet(enumValue(n, child(path, "registration"),
+                    AuthConfig.RegistrationMode.class), b::registration));
+            with(keys, "revocationSync", n -> ifSet(duration(n, child(path, "revocationSync")), b::revocationSync));
+            with(keys, "tokenCacheSize", n -> ifSet(integer(n, child(path, "tokenCacheSize")),
+                    size -> b.tokenCacheSize((long) size)));
+            with(keys, "endpoints", n -> {
+                String at = child(path, "endpoints");
+                Map<String, JsonNode> e = object(n, at, AUTH_ENDPOINTS_KEYS);
+                if (e != null) {
+                    with(e, "prefix", v -> ifSet(string(v, child(at, "prefix")), b::prefix));
+                    with(e, "policies", v -> ifSet(strings(v, child(at, "policies")), b::endpointPolicies));
+                }
+            });
+            with(keys, "accessToken", n -> {
+                String at = child(path, "accessToken");
+                Map<String, JsonNode> e = object(n, at, ACCESS_TOKEN_KEYS);
+                if (e != null) {
+                    with(e, "lifetime", v -> ifSet(duration(v, child(at, "lifetime")), b::accessTokenLifetime));
+                    with(e, "clockSkew", v -> ifSet(duration(v, child(at, "clockSkew")), b::clockSkew));
+                    with(e, "algorithm", v -> ifSet(algorithm(v, child(at, "algorithm")), b::algorithm));
+                }
+            });
+            with(keys, "refreshToken", n -> {
+                String at = child(path, "refreshToken");
+                Map<String, JsonNode> e = object(n, at, REFRESH_TOKEN_KEYS);
+                if (e != null) {
+                    with(e, "lifetime", v -> ifSet(duration(v, child(at, "lifetime")), b::refreshTokenLifetime));
+                    with(e, "reuseGrace", v -> ifSet(duration(v, child(at, "reuseGrace")), b::reuseGrace));
+                }
+            });
+            with(keys, "sessions", n -> {
+                String at = child(path, "sessions");
+                Map<String, JsonNode> e = object(n, at, SESSIONS_KEYS);
+                if (e != null) {
+                    with(e, "maxPerUser", v -> ifSet(integer(v, child(at, "maxPerUser")), b::maxSessionsPerUser));
+                    with(e, "idleTimeout", v -> ifSet(duration(v, child(at, "idleTimeout")), b::sessionIdleTimeout));
+                    with(e, "binding", v -> ifSet(enumValue(v, child(at, "binding"), AuthConfig.SessionBinding.class),
+                            b::sessionBinding));
+                }
+            });
+            with(keys, "password", n -> password(n, child(path, "password"), b));
+            with(keys, "lockout", n -> ifSet(lockout(n, child(path, "lockout")), b::lockout));
+            with(keys, "cookies", n -> {
+                String at = child(path, "cookies");
+                Map<String, JsonNode> e = object(n, at, COOKIES_KEYS);
+                if (e != null) {
+                    AuthConfig.CookieConfig d = AuthConfig.CookieConfig.DEFAULT;
+                    Boolean enabled = optional(e, at, "enabled", this::bool);
+                    String sameSite = optional(e, at, "sameSite", this::string);
+                    List<String> origins = optional(e, at, "trustedOrigins", this::strings);
+                    b.cookies(new AuthConfig.CookieConfig(enabled != null ? enabled : true,
+                            sameSite == null ? d.sameSite() : capitalize(sameSite),
+                            origins == null ? d.trustedOrigins() : origins));
+                }
+            });
+            with(keys, "issuers", n -> {
+                String at = child(path, "issuers");
+                if (!n.isArray()) {
+                    problem(at, describe(n) + " is not a list of issuers");
+                    return;
+                }
+                for (int i = 0; i < n.size(); i++) {
+                    ifSet(externalIssuer(n.get(i), at + "[" + i + "]"), b::issuer);
+                }
+            });
+            return b.build();
+        }
+
+        private static String capitalize(String value) {
+            return value.isEmpty() ? value
+                    : value.substring(0, 1).toUpperCase(Locale.ROOT) + value.substring(1).toLowerCase(Locale.ROOT);
+        }
+
+        private TokenAlgorithm algorithm(JsonNode node, String path) {
+            String name = string(node, path);
+            if (name == null) {
+                return null;
+            }
+            for (TokenAlgorithm algorithm : TokenAlgorithm.values()) {
+                if (algorithm.jws().getName().equalsIgnoreCase(name)) {
+                    return algorithm;
+                }
+            }
+            problem(path, quote(name) + " is not a signing algorithm (expected EdDSA, ES256, RS256 or HS256)");
+            return null;
+        }
+
+        private void password(JsonNode node, String path, AuthConfig.Builder b) {
+            Map<String, JsonNode> keys = object(node, path, PASSWORD_KEYS);
+            if (keys == null) {
+                return;
+            }
+            PasswordPolicyConfig d = PasswordPolicyConfig.DEFAULTS;
+            Integer min = optional(keys, path, "minLength", this::integer);
+            Integer max = optional(keys, path, "maxLength", this::integer);
+            Boolean classes = optional(keys, path, "requireCharacterClasses", this::bool);
+            Integer entropy = optional(keys, path, "minEntropyBits", this::integer);
+            try {
+                b.password(new PasswordPolicyConfig(min != null ? min : d.minLength(), max != null ? max : d.maxLength(),
+                        classes != null ? classes : d.requireCharacterClasses(),
+                        entropy != null ? entropy : d.minimumEntropyBits()));
+            } catch (IllegalArgumentException e) {
+                problem(path, e.getMessage());
+            }
+            with(keys, "workers", v -> ifSet(integer(v, child(path, "workers")), b::hashWorkers));
+            with(keys, "queue", v -> ifSet(integer(v, child(path, "queue")), b::hashQueue));
+            with(keys, "hashing", v -> {
+                String at = child(path, "hashing");
+                Map<String, JsonNode> h = object(v, at, HASHING_KEYS);
+                if (h == null) {
+                    return;
+                }
+                PasswordHashingConfig hd = PasswordHashingConfig.OWASP;
+                Long memory = optional(h, at, "memory", this::size);
+                Integer iterations = optional(h, at, "iterations", this::integer);
+                Integer parallelism = optional(h, at, "parallelism", this::integer);
+                try {
+                    b.hashing(new PasswordHashingConfig(memory != null ? (int) Math.min(memory / 1024, Integer.MAX_VALUE)
+                            : hd.memoryKib(), iterations != null ? iterations : hd.iterations(),
+                            parallelism != null ? parallelism : hd.parallelism(), hd.saltLength(), hd.hashLength()));
+                } catch (IllegalArgumentException e) {
+                    problem(at, e.getMessage());
+                }
+            });
+        }
+
+        private AuthConfig.LockoutConfig lockout(JsonNode node, String path) {
+            Map<String, JsonNode> keys = object(node, path, LOCKOUT_KEYS);
+            if (keys == null) {
+                return null;
+            }
+            AuthConfig.LockoutConfig d = AuthConfig.LockoutConfig.DEFAULT;
+            Integer threshold = optional(keys, path, "threshold", this::integer);
+            Integer account = optional(keys, path, "accountThreshold", this::integer);
+            Integer ip = optional(keys, path, "ipThreshold", this::integer);
+            List<Duration> steps = null;
+            if (keys.containsKey("steps")) {
+                List<String> texts = strings(keys.get("steps"), child(path, "steps"));
+                if (texts != null) {
+                    steps = new ArrayList<>();
+                    for (int i = 0; i < texts.size(); i++) {
+                        Duration step = duration(keys.get("steps").get(i), child(path, "steps") + "[" + i + "]");
+                        if (step != null) {
+                            steps.add(step);
+                        }
+                    }
+                }
+            }
+            Duration memory = optional(keys, path, "memory", this::duration);
+            return new AuthConfig.LockoutConfig(threshold != null ? threshold : d.threshold(),
+                    account != null ? account : d.accountThreshold(), ip != null ? ip : d.ipThreshold(),
+                    steps != null ? steps : d.steps(), memory != null ? memory : d.memory());
+        }
+
+        private ExternalIssuerConfig externalIssuer(JsonNode node, String path) {
+            Map<String, JsonNode> keys = object(node, path, EXTERNAL_ISSUER_KEYS);
+            if (keys == null) {
+                return null;
+            }
+            String issuer = optional(keys, path, "issuer", this::string);
+            String url = optional(keys, path, "jwksUrl", this::string);
+            String jwks = null;
+            if (keys.containsKey("jwks")) {
+                JsonNode value = keys.get("jwks");
+                jwks = value.isObject() ? value.toString() : string(value, child(path, "jwks"));
+            }
+            String audience = optional(keys, path, "audience", this::string);
+            List<String> algorithmNames = optional(keys, path, "algorithms", this::strings);
+            Set<TokenAlgorithm> algorithms = null;
+            if (algorithmNames != null) {
+                algorithms = new LinkedHashSet<>();
+                for (int i = 0; i < algorithmNames.size(); i++) {
+                    TokenAlgorithm algorithm = algorithm(keys.get("algorithms").get(i),
+                            child(path, "algorithms") + "[" + i + "]");
+                    if (algorithm != null) {
+                        algorithms.add(algorithm);
+                    }
+                }
+            }
+            String roles = optional(keys, path, "rolesClaim", this::string);
+            String tenant = keys.containsKey("tenantClaim") ? optionalString(keys.get("tenantClaim"),
+                    child(path, "tenantClaim")) : ExternalIssuerConfig.DEFAULT_TENANT_CLAIM;
+            Duration skew = optional(keys, path, "clockSkew", this::duration);
+            Duration refresh = optional(keys, path, "refreshInterval", this::duration);
+            Duration refetch = optional(keys, path, "minRefetchInterval", this::duration);
+            try {
+                return new ExternalIssuerConfig(issuer, url == null ? null : URI.create(url), jwks, audience,
+                        algorithms != null ? algorithms : ExternalIssuerConfig.DEFAULT_ALGORITHMS,
+                        roles != null ? roles : ExternalIssuerConfig.DEFAULT_ROLES_CLAIM, tenant,
+                        skew != null ? skew : ExternalIssuerConfig.DEFAULT_SKEW,
+                        refresh != null ? refresh : ExternalIssuerConfig.DEFAULT_REFRESH_INTERVAL,
+                        refetch != null ? refetch : ExternalIssuerConfig.DEFAULT_MIN_REFETCH_INTERVAL,
+                        ExternalIssuerConfig.DEFAULT_MAX_TOKEN_LENGTH);
+            } catch (IllegalArgumentException e) {
+                problem(path, e.getMessage());
+                return null;
+            }
         }
 
         /** {@code none}, {@code false} or an empty list turn rate limiting off; otherwise tier names. */

@@ -1,5 +1,6 @@
 package dev.bulwark.core.config;
 
+import dev.bulwark.core.auth.AuthRouteConfig;
 import dev.bulwark.core.bodylimit.BodyLimitConfig;
 import dev.bulwark.core.cors.CorsConfig;
 import dev.bulwark.core.headers.SecurityHeadersConfig;
@@ -18,9 +19,10 @@ import java.util.List;
  * @param bodyLimit request body caps
  * @param rateLimit names of the {@code rateLimits} tiers that apply, all of which must allow a request; empty
  *                  means rate limiting is off ({@code rateLimit: none})
+ * @param auth      whether requests need a verified credential ({@code null}: not set here, which ends up off)
  */
 public record PolicyConfig(RequestIdConfig requestId, SecurityHeadersConfig headers, CorsConfig cors,
-                           BodyLimitConfig bodyLimit, List<String> rateLimit) {
+                           BodyLimitConfig bodyLimit, List<String> rateLimit, AuthRouteConfig auth) {
 
     public PolicyConfig {
         rateLimit = rateLimit == null ? null : List.copyOf(rateLimit);
@@ -29,7 +31,7 @@ public record PolicyConfig(RequestIdConfig requestId, SecurityHeadersConfig head
     /** A policy that sets no rate-limit tiers. */
     public PolicyConfig(RequestIdConfig requestId, SecurityHeadersConfig headers, CorsConfig cors,
                         BodyLimitConfig bodyLimit) {
-        this(requestId, headers, cors, bodyLimit, null);
+        this(requestId, headers, cors, bodyLimit, null, null);
     }
 
     /** A policy that sets nothing. */
@@ -49,7 +51,8 @@ public record PolicyConfig(RequestIdConfig requestId, SecurityHeadersConfig head
                 override.headers != null ? override.headers : headers,
                 override.cors != null ? override.cors : cors,
                 override.bodyLimit != null ? override.bodyLimit : bodyLimit,
-                override.rateLimit != null ? override.rateLimit : rateLimit);
+                override.rateLimit != null ? override.rateLimit : rateLimit,
+                override.auth != null ? override.auth : auth);
     }
 
     /** @return a builder for a policy that sets nothing until told to */
@@ -64,6 +67,7 @@ public record PolicyConfig(RequestIdConfig requestId, SecurityHeadersConfig head
         private CorsConfig cors;
         private BodyLimitConfig bodyLimit;
         private List<String> rateLimit;
+        private AuthRouteConfig auth;
 
         private Builder() {
         }
@@ -119,8 +123,14 @@ public record PolicyConfig(RequestIdConfig requestId, SecurityHeadersConfig head
             return this;
         }
 
+        /** Sets authentication: {@link AuthRouteConfig#REQUIRED}, {@link AuthRouteConfig#OPTIONAL} or off. */
+        public Builder auth(AuthRouteConfig auth) {
+            this.auth = auth;
+            return this;
+        }
+
         public PolicyConfig build() {
-            return new PolicyConfig(requestId, headers, cors, bodyLimit, rateLimit);
+            return new PolicyConfig(requestId, headers, cors, bodyLimit, rateLimit, auth);
         }
     }
 }

@@ -1,6 +1,13 @@
 package dev.bulwark.core.routing;
 
+import dev.bulwark.api.Chain;
 import dev.bulwark.api.SecurityFilter;
+import dev.bulwark.core.auth.AuthConfig;
+import dev.bulwark.core.auth.AuthRouteConfig;
+import dev.bulwark.core.auth.AuthServices;
+import dev.bulwark.core.auth.AuthenticationFilter;
+import dev.bulwark.core.auth.identity.AuthEndpoints;
+import dev.bulwark.core.auth.token.MasterKey;
 import dev.bulwark.core.bodylimit.BodyLimitConfig;
 import dev.bulwark.core.bodylimit.BodyLimitFilter;
 import dev.bulwark.core.chain.FilterChain;
@@ -72,6 +79,15 @@ public final class RouteCompiler {
     /** Webhook routes accept bodies up to this size unless a body limit is configured (seed 000 A6). */
     public static final long WEBHOOK_BODY_LIMIT = 2L * 1024 * 1024;
 
+    /** The auth endpoints take small JSON bodies; a login is well under 4 KiB. */
+    public static final long AUTH_BODY_LIMIT = 16 * 1024;
+
+    /** The route id the auth endpoints report in metrics and events. */
+    public static final String AUTH_ROUTE_ID = "bulwark-auth";
+
+    /** The route id of the JWKS endpoint. */
+    public static final String AUTH_JWKS_ROUTE_ID = "bulwark-jwks";
+
     /**
      * Compiles with {@link RouteServices#inMemory in-memory} stores on the system clock, e.g. to check a
      * configuration.
@@ -80,7 +96,26 @@ public final class RouteCompiler {
      * @throws ConfigException listing every problem found, each with its key path
      */
     public static CompiledRoutes compile(BulwarkConfig config) {
-        return compile(config, RouteServices.inMemory(Clock.systemUTC()));
+        RouteServices services = RouteServices.inMemory(Clock.systemUTC());
+        if (config.auth() != null && config.auth().problems().isEmpty()) {
+            services = services.withAuth(AuthServices.start(config.auth(),
+                    AuthServices.Stores.inMemory(Clock.systemUTC()), MasterKey.generate(), Clock.systemUTC()));
+        }
+        return compile(config, services);
+    }
+
+    /**
+     * Validates without building anything (no stores, no keys), so a host can report configuration problems
+     * before it starts services the configuration describes.
+     *
+     * @throws ConfigException listing every problem found, each with its key path
+     */
+    public static void check(BulwarkConfig config) {
+        Check check = new Check(config, RouteServices.inMemory(Clock.systemUTC()));
+        check.all();
+        if (!check.problems.isEmpty()) {
+            throw new ConfigException(check.problems);
+        }
     }
 
     /**
@@ -106,6 +141,7 @@ public final class RouteCompiler {
         private final List<PathPattern> patterns = new ArrayList<>();
         private final List<HostPattern[]> hostPatterns = new ArrayList<>();
         private final RouteServices services;
+        private final Map<String, RateLimitTier> tiers = new HashMap<>();
 
         Check(BulwarkConfig config, RouteServices services) {
             this.config = config;
@@ -128,6 +164,9 @@ public final class RouteCompiler {
                     policy(config.policies().get(name), "policies." + name));
             new TreeSet<>(config.rateLimits().keySet()).forEach(name -> problems.addAll(
                     RateLimitTier.problems(name, config.rateLimits().get(name), "rateLimits." + name)));
+            if (config.auth() != null) {
+                auth(config.auth());
+            }
             Map<String, Integer> ids = new HashMap<>();
             for (int i = 0; i < config.routes().size(); i++) {
                 route(config.routes().get(i), "routes[" + i + "]", ids, i);
@@ -291,6 +330,52 @@ public final class RouteCompiler {
             if (policy.rateLimit() != null) {
                 rateLimitReferences(policy.rateLimit(), path + ".rateLimit");
             }
+            if (policy.auth() != null && policy.auth().isOn()) {
+                routeAuth(policy.auth(), path + ".auth");
+            }
+        }
+
+        private void auth(AuthConfig auth) {
+            for (String[] problem : auth.problems()) {
+                problem("auth." + problem[0], problem[1]);
+            }
+            List<String> policies = auth.endpointPolicies();
+            for (int i = 0; i < policies.size(); i++) {
+                if (!config.policies().containsKey(policies.get(i))) {
+                    problem("auth.endpoints.policies[" + i + "]", quote(policies.get(i))
+                            + " is not a defined policy (defined: " + names(config.policies()) + ")");
+                }
+            }
+            if (mode == Mode.PRODUCTION && auth.masterKey() == null) {
+                problem("auth.masterKey", "is required in production mode (32 random bytes in base64, e.g. from"
+                        + " ${file:/run/secrets/bulwark-master-key})");
+            }
+            if (auth.masterKey() != null) {
+                try {
+                    MasterKey.fromBase64(auth.masterKey());
+                } catch (IllegalArgumentException e) {
+                    problem("auth.masterKey", "(value hidden) " + e.getMessage());
+                }
+            }
+        }
+
+        private void routeAuth(AuthRouteConfig auth, String path) {
+            if (config.auth() == null) {
+                problem(path, "needs the top-level auth section (issuer, tokens, sessions)");
+                return;
+            }
+            List<String> known = new ArrayList<>();
+            known.add(config.auth().issuer());
+            config.auth().issuers().forEach(external -> known.add(external.issuer()));
+            for (int i = 0; i < auth.issuers().size(); i++) {
+                if (!known.contains(auth.issuers().get(i))) {
+                    problem(path + ".issuers[" + i + "]", quote(auth.issuers().get(i))
+                            + " is not Bulwark's issuer or a configured external one (known: " + String.join(", ", known) + ")");
+                }
+            }
+            if (auth.queryParameter() != null) {
+                token(auth.queryParameter(), path + ".queryParameter", "query parameter name");
+            }
         }
 
         private void rateLimitReferences(List<String> tiers, String path) {
@@ -384,6 +469,8 @@ public final class RouteCompiler {
                 problem(path + ".id", "is required (expected a unique name such as products)");
             } else if (!ROUTE_ID.matcher(id).matches()) {
                 problem(path + ".id", quote(id) + " is not a valid route id (expected letters, digits, '.', '_' or '-')");
+            } else if (id.equals(AUTH_ROUTE_ID) || id.equals(AUTH_JWKS_ROUTE_ID)) {
+                problem(path + ".id", quote(id) + " is reserved for the auth endpoints");
             } else if (ids.containsKey(id)) {
                 problem(path + ".id", quote(id) + " is already used by routes[" + ids.get(id) + "]");
             } else {
@@ -448,6 +535,9 @@ public final class RouteCompiler {
         // ---- building, once everything is known to be valid ----
 
         CompiledRoutes build() {
+            if (config.auth() != null && services.auth() == null) {
+                throw new IllegalStateException("the configuration has an auth section but no auth services were given");
+            }
             PolicyConfig defaults = PolicyConfig.DEFAULTS.overriddenBy(
                     config.defaults() != null ? config.defaults() : PolicyConfig.EMPTY);
             // stateless and the same for every route, so one instance is shared
@@ -455,7 +545,6 @@ public final class RouteCompiler {
                     ? null : new HostAllowlistFilter(server.allowedHosts());
             HeaderLimitFilter headerLimit = new HeaderLimitFilter(server.maxHeaderCount(), server.maxHeaderBytes());
 
-            Map<String, RateLimitTier> tiers = new HashMap<>();
             config.rateLimits().forEach((name, tier) -> tiers.put(name, new RateLimitTier(name, tier)));
             List<CompiledRoutes.Entry> entries = new ArrayList<>();
             for (int i = 0; i < config.routes().size(); i++) {
@@ -476,6 +565,9 @@ public final class RouteCompiler {
                         filters.add(new RateLimitFilter(effective.rateLimit().stream().map(tiers::get).toList(),
                                 services.rateLimitStore()));
                     }
+                    if (effective.auth() != null && effective.auth().isOn()) {
+                        filters.add(new AuthenticationFilter(effective.auth(), services.auth().authenticator()));
+                    }
                     if (route.webhook() != null) {
                         filters.add(new WebhookFilter(WebhookVerifiers.create(route.webhook(), mode),
                                 services.idempotencyStore(), services.webhookListener()));
@@ -493,6 +585,9 @@ public final class RouteCompiler {
                     problem("routes[" + i + "]", e.getMessage());
                 }
             }
+            if (config.auth() != null) {
+                entries.addAll(0, authEndpoints(defaults, hostAllowlist, headerLimit));
+            }
             UpstreamConfig fallbackUpstream = server.fallbackUpstream() == null
                     ? null : config.upstreams().get(server.fallbackUpstream());
             PolicyConfig withoutCors = new PolicyConfig(defaults.requestId(), defaults.headers(), null, defaults.bodyLimit());
@@ -502,6 +597,36 @@ public final class RouteCompiler {
                 throw new ConfigException(problems);
             }
             return new CompiledRoutes(config, entries, fallback, fallbackUpstream);
+        }
+
+        /**
+         * The login endpoints and the JWKS, matched before every configured route: defaults, then the policies
+         * {@code auth.endpoints.policies} names, with a small JSON body limit unless one is configured there.
+         */
+        private List<CompiledRoutes.Entry> authEndpoints(PolicyConfig defaults, HostAllowlistFilter hostAllowlist,
+                                                         HeaderLimitFilter headerLimit) {
+            AuthConfig auth = config.auth();
+            PolicyConfig effective = defaults.overriddenBy(PolicyConfig.builder().bodyLimit(AUTH_BODY_LIMIT).build());
+            for (String name : auth.endpointPolicies()) {
+                effective = effective.overriddenBy(config.policies().get(name));
+            }
+            List<SecurityFilter> filters = filters(effective, hostAllowlist, headerLimit, true);
+            if (effective.rateLimit() != null && !effective.rateLimit().isEmpty()) {
+                filters.add(new RateLimitFilter(effective.rateLimit().stream().map(tiers::get).toList(),
+                        services.rateLimitStore()));
+            }
+            AuthEndpoints endpoints = services.auth().endpoints();
+            Chain handler = endpoints::handle;
+            List<CompiledRoutes.Entry> entries = new ArrayList<>();
+            for (String pattern : endpoints.paths()) {
+                String id = pattern.equals(AuthEndpoints.JWKS_PATH) ? AUTH_JWKS_ROUTE_ID : AUTH_ROUTE_ID;
+                RouteConfig source = RouteConfig.builder(id).path(pattern).build();
+                CompiledRoute compiled = new CompiledRoute(id, source, effective, null,
+                        new FilterChain(id, filters), handler);
+                entries.add(new CompiledRoutes.Entry(compiled, new HostPattern[0], new String[0],
+                        PathPattern.parse(pattern)));
+            }
+            return entries;
         }
 
         private boolean bodyLimitConfigured(RouteConfig route) {

@@ -2,6 +2,7 @@ package dev.bulwark.core.routing;
 
 import dev.bulwark.api.store.IdempotencyStore;
 import dev.bulwark.api.store.RateLimitStore;
+import dev.bulwark.core.auth.AuthServices;
 import dev.bulwark.core.idempotency.InMemoryIdempotencyStore;
 import dev.bulwark.core.ratelimit.InMemoryRateLimitStore;
 import dev.bulwark.core.webhook.WebhookListener;
@@ -16,9 +17,11 @@ import java.util.Objects;
  * @param idempotencyStore where webhook delivery ids and {@code Idempotency-Key}s are claimed
  * @param webhookListener  told every webhook outcome (metrics)
  * @param rateLimitStore   where rate-limit tiers count requests
+ * @param auth             identity, authentication and the auth endpoints; {@code null} when the configuration
+ *                         has no {@code auth} section
  */
 public record RouteServices(IdempotencyStore idempotencyStore, WebhookListener webhookListener,
-                            RateLimitStore rateLimitStore) {
+                            RateLimitStore rateLimitStore, AuthServices auth) {
 
     /** Keys held by {@link #inMemory(Clock)}: enough for a day of deliveries on one busy node. */
     public static final int IN_MEMORY_MAX_KEYS = 1_000_000;
@@ -35,13 +38,18 @@ public record RouteServices(IdempotencyStore idempotencyStore, WebhookListener w
         Objects.requireNonNull(rateLimitStore, "rateLimitStore");
     }
 
-    /** Services counting rate limits in this process's memory (a new store, so one per call). */
+    /** Services counting rate limits in this process's memory (a new store, so one per call), without auth. */
     public RouteServices(IdempotencyStore idempotencyStore, WebhookListener webhookListener) {
-        this(idempotencyStore, webhookListener, new InMemoryRateLimitStore(IN_MEMORY_RATE_LIMIT_KEYS));
+        this(idempotencyStore, webhookListener, new InMemoryRateLimitStore(IN_MEMORY_RATE_LIMIT_KEYS), null);
     }
 
-    /** @return services for a single node: an in-memory idempotency store on {@code clock}, no listener */
+    /** @return services for a single node: an in-memory idempotency store on {@code clock}, no listener, no auth */
     public static RouteServices inMemory(Clock clock) {
         return new RouteServices(new InMemoryIdempotencyStore(clock, IN_MEMORY_MAX_KEYS), WebhookListener.NONE);
+    }
+
+    /** @return these services with {@code auth} */
+    public RouteServices withAuth(AuthServices auth) {
+        return new RouteServices(idempotencyStore, webhookListener, rateLimitStore, auth);
     }
 }

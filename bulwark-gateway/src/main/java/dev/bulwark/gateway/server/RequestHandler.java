@@ -102,7 +102,8 @@ final class RequestHandler implements Handler<HttpServerRequest> {
                 exchange.route(match.route().id(), match.pathParams());
                 chain = match.route().chain();
                 label = null;
-                terminal = forwardTo(exchange, match.route().upstream());
+                terminal = match.route().handler() != null ? match.route().handler()
+                        : forwardTo(exchange, match.route().upstream());
             } else if (runtime.routes().fallbackUpstream() != null) {
                 terminal = forwardTo(exchange, runtime.routes().fallbackUpstream());
             } else {

@@ -35,7 +35,7 @@ import java.util.Set;
  * <p>Never throws on bad input: every refusal is a {@link TokenVerification.Refused} with a stable
  * {@link TokenFailure}. Revocation is the caller's check. Thread-safe.
  */
-public final class AccessTokenVerifier {
+public final class AccessTokenVerifier implements TokenVerifier {
 
     private static final Set<String> ALLOWED_HEADER_PARAMETERS = Set.of("alg", "kid", "typ");
     private static final Set<String> ALLOWED_TYPES = Set.of("at+jwt", "application/at+jwt", "jwt");
@@ -61,6 +61,7 @@ public final class AccessTokenVerifier {
      * @param token the compact JWT as presented (without {@code Bearer })
      * @return the claims, or the failure; never throws
      */
+    @Override
     public TokenVerification verify(String token) {
         try {
             return check(token);
@@ -152,7 +153,7 @@ public final class AccessTokenVerifier {
             }
             List<String> roles = claims.getStringListClaim("roles");
             String tenant = claims.getStringClaim("tenant");
-            return new TokenVerification.Verified(new AccessToken(subject, sessionId, tokenId,
+            return new TokenVerification.Verified(new AccessToken(config.issuer(), subject, sessionId, tokenId,
                     roles == null ? List.of() : roles, tenant, iat.toInstant(), exp.toInstant(), kid));
         } catch (ParseException | NullPointerException wrongType) {
             // A role list with a null or a number, a numeric sid: the issuer never writes these.

@@ -1,9 +1,14 @@
 package dev.bulwark.core.auth.token;
 
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Objects;
 
@@ -90,6 +95,37 @@ public final class MasterKey {
 
     byte[] bytes() {
         return bytes;
+    }
+
+    /**
+     * Derives an independent 32-byte key for one purpose (HKDF-Expand with a single block: HMAC-SHA256 of the
+     * purpose under this key), so refresh-token sealing, CSRF tokens and key encryption never share a key.
+     *
+     * @param purpose a fixed label such as {@code "bulwark csrf v1"}
+     * @return a new array the caller owns
+     */
+    public byte[] derive(String purpose) {
+        Objects.requireNonNull(purpose, "purpose");
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(bytes, "HmacSHA256"));
+            mac.update(purpose.getBytes(StandardCharsets.UTF_8));
+            return mac.doFinal(new byte[] {1});
+        } catch (GeneralSecurityException impossible) {
+            throw new IllegalStateException("every jdk has hmac-sha256", impossible);
+        }
+    }
+
+    /** @return the key in standard base64, for writing a key file; never logged */
+    public String toBase64() {
+        return Base64.getEncoder().encodeToString(bytes);
+    }
+
+    /** @return a fresh random key, for development mode when none is configured */
+    public static MasterKey generate() {
+        byte[] fresh = new byte[LENGTH];
+        new SecureRandom().nextBytes(fresh);
+        return of(fresh);
     }
 
     @Override

@@ -22,11 +22,12 @@ import java.util.Objects;
  * against the clock, so an entry is never served past its expiry even before eviction runs. Revocation is not
  * checked here: callers check the session after every lookup. Thread-safe.
  */
-public final class VerifiedTokenCache {
+public final class VerifiedTokenCache implements TokenVerifier {
 
-    private final AccessTokenVerifier verifier;
+    private final TokenVerifier verifier;
     private final Clock clock;
     private final Duration skew;
+    private final int maxTokenLength;
     private final Cache<ByteBuffer, AccessToken> verified;
 
     /**
@@ -36,12 +37,26 @@ public final class VerifiedTokenCache {
      * @throws IllegalArgumentException when {@code maxEntries} is not positive
      */
     public VerifiedTokenCache(AccessTokenVerifier verifier, long maxEntries, Clock clock) {
+        this(verifier, verifier.config().clockSkew(), verifier.config().maxTokenLength(), maxEntries, clock);
+    }
+
+    /**
+     * @param verifier       checks tokens not in the cache (Bulwark's own, external issuers, or both)
+     * @param skew           the verifier's tolerance past {@code exp}
+     * @param maxTokenLength tokens longer than this go straight to the verifier (which refuses them)
+     * @param maxEntries     how many verified tokens to remember
+     * @param clock          the verifier's clock
+     * @throws IllegalArgumentException when {@code maxEntries} is not positive
+     */
+    public VerifiedTokenCache(TokenVerifier verifier, Duration skew, int maxTokenLength, long maxEntries,
+                              Clock clock) {
         this.verifier = Objects.requireNonNull(verifier, "verifier");
         this.clock = Objects.requireNonNull(clock, "clock");
         if (maxEntries < 1) {
             throw new IllegalArgumentException("token cache size must be positive: " + maxEntries);
         }
-        this.skew = verifier.config().clockSkew();
+        this.skew = Objects.requireNonNull(skew, "skew");
+        this.maxTokenLength = maxTokenLength;
         this.verified = Caffeine.newBuilder()
                 .maximumSize(maxEntries)
                 .ticker(() -> clock.millis() * 1_000_000L)
@@ -51,8 +66,9 @@ public final class VerifiedTokenCache {
     }
 
     /** @return the verified claims (from the cache or a fresh check), or why the token was refused; never throws */
+    @Override
     public TokenVerification verify(String token) {
-        if (token == null || token.length() > verifier.config().maxTokenLength()) {
+        if (token == null || token.length() > maxTokenLength) {
             return verifier.verify(token);
         }
         ByteBuffer key = ByteBuffer.wrap(sha256(token));

@@ -29,7 +29,7 @@ class AccessTokenRoundTripTest {
 
         TokenVerification result = new AccessTokenVerifier(ring, config, clock).verify(issued.token());
 
-        assertThat(result).isEqualTo(new TokenVerification.Verified(new AccessToken("user-42", "session-7",
+        assertThat(result).isEqualTo(new TokenVerification.Verified(new AccessToken(config.issuer(), "user-42", "session-7",
                 issued.tokenId(), List.of("admin", "support"), "clinic-3", clock.instant(),
                 clock.instant().plus(Duration.ofMinutes(15)), ring.active().kid())));
         SignedJWT jwt = SignedJWT.parse(issued.token());

@@ -1,0 +1,41 @@
+package dev.bulwark.api;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Who a request acts for, once authentication has verified a credential. Stored under
+ * {@link ExchangeAttributes#PRINCIPAL}; authorization, rate limits and audit read it.
+ *
+ * @param userId    the subject ({@code sub})
+ * @param sessionId the login session, or {@code null} for tokens of an external issuer without {@code sid}
+ * @param issuer    who vouched for the user: Bulwark's own issuer or an external one
+ * @param roles     the roles the credential carries
+ * @param tenant    the tenant the credential is bound to, or {@code null}
+ * @param expiresAt when the credential stops being accepted
+ * @param method    how the credential arrived
+ */
+public record Principal(String userId, String sessionId, String issuer, List<String> roles, String tenant,
+                        Instant expiresAt, Method method) {
+
+    /** Where a credential was found. */
+    public enum Method {
+        /** {@code Authorization: Bearer}. */
+        BEARER,
+        /** The access cookie; unsafe methods also need a CSRF token. */
+        COOKIE,
+        /** A {@code Sec-WebSocket-Protocol} entry of a WebSocket upgrade. */
+        WEBSOCKET_PROTOCOL,
+        /** A query parameter, where the route allows it. */
+        QUERY
+    }
+
+    public Principal {
+        Objects.requireNonNull(userId, "userId");
+        Objects.requireNonNull(issuer, "issuer");
+        roles = List.copyOf(roles);
+        Objects.requireNonNull(expiresAt, "expiresAt");
+        Objects.requireNonNull(method, "method");
+    }
+}

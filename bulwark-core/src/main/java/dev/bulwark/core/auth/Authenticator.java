@@ -1,0 +1,255 @@
+package dev.bulwark.core.auth;
+
+import dev.bulwark.api.Exchange;
+import dev.bulwark.api.ExchangeAttributes;
+import dev.bulwark.api.Headers;
+import dev.bulwark.api.Principal;
+import dev.bulwark.api.Reason;
+import dev.bulwark.core.auth.revocation.RevocationList;
+import dev.bulwark.core.auth.token.AccessToken;
+import dev.bulwark.core.auth.token.TokenFailure;
+import dev.bulwark.core.auth.token.TokenVerification;
+import dev.bulwark.core.auth.token.TokenVerifier;
+
+import java.net.URI;
+import java.security.MessageDigest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * Finds and checks the credential of a request: a bearer token, a token in a WebSocket subprotocol entry, the
+ * access cookie (with CSRF checks for unsafe methods) or, where a route allows it, a query parameter. Used by
+ * {@link AuthenticationFilter} on routes and by the auth endpoints that act on the caller's own session.
+ *
+ * <p>The hot path touches memory only: verified tokens come from the cache, revocations from this node's
+ * {@link RevocationList}. When the revocation list has not been confirmed for longer than allowed (the store
+ * is unreachable), requests are refused with 503 rather than trusting a list that may miss a logout.
+ * Thread-safe.
+ */
+public final class Authenticator {
+
+    /** The {@code Sec-WebSocket-Protocol} entry announcing that the next entry is an access token. */
+    public static final String WEBSOCKET_PROTOCOL = "bulwark.bearer";
+    private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
+
+    /** What authentication found. */
+    public sealed interface Outcome {
+        /** A valid credential. */
+        record Authenticated(Principal principal, AccessToken token) implements Outcome { }
+        /** No credential at all. */
+        record Anonymous() implements Outcome { }
+        /**
+         * A credential that does not count.
+         *
+         * @param reason the refusal
+         * @param detail what exactly failed, for the security event only (clients get a generic text)
+         */
+        record Refused(Reason reason, String detail) implements Outcome { }
+    }
+
+    private static final Outcome ANONYMOUS = new Outcome.Anonymous();
+
+    private final TokenVerifier verifier;
+    private final RevocationList revocations;
+    private final Supplier<Duration> revocationStaleness;
+    private final Duration maxStaleness;
+    private final CsrfTokens csrf;
+    private final AuthConfig.CookieConfig cookies;
+
+    /**
+     * @param verifier            checks tokens (normally a verified-token cache over every trusted issuer)
+     * @param revocations         this node's revocation list
+     * @param revocationStaleness how long the list has gone unconfirmed
+     * @param maxStaleness        beyond this, authenticated requests get 503
+     * @param csrf                checks CSRF tokens of cookie-authenticated requests
+     * @param cookies             whether the access cookie counts, and which origins are trusted
+     */
+    public Authenticator(TokenVerifier verifier, RevocationList revocations, Supplier<Duration> revocationStaleness,
+                         Duration maxStaleness, CsrfTokens csrf, AuthConfig.CookieConfig cookies) {
+        this.verifier = verifier;
+        this.revocations = revocations;
+        this.revocationStaleness = revocationStaleness;
+        this.maxStaleness = maxStaleness;
+        this.csrf = csrf;
+        this.cookies = cookies;
+    }
+
+    /** @return the CSRF token issuer of cookie mode */
+    public CsrfTokens csrf() {
+        return csrf;
+    }
+
+    /**
+     * Authenticates {@code exchange} under a route's settings. On success the principal, user, tenant and claims
+     * are stored on the exchange; a WebSocket token entry is removed from the headers that go upstream.
+     */
+    public Outcome authenticate(Exchange exchange, AuthRouteConfig route) {
+        Headers headers = exchange.requestHeaders();
+        List<String> authorization = headers.getAll("Authorization");
+        String token;
+        Principal.Method method;
+        if (!authorization.isEmpty()) {
+            if (authorization.size() > 1) {
+                return new Outcome.Refused(Reason.TOKEN_INVALID, "more than one authorization header");
+            }
+            String value = authorization.get(0);
+            if (value.length() < 7 || !value.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                return ANONYMOUS;
+            }
+            token = value.substring(7).trim();
+            method = Principal.Method.BEARER;
+        } else if ((token = exchange.isWebSocketUpgrade() ? takeWebSocketToken(headers) : null) != null) {
+            method = Principal.Method.WEBSOCKET_PROTOCOL;
+        } else if (cookies.enabled() && (token = AuthCookies.read(headers, AuthCookies.ACCESS)) != null) {
+            method = Principal.Method.COOKIE;
+        } else if (route.queryParameter() != null
+                && (token = queryParameter(exchange.rawQuery(), route.queryParameter())) != null) {
+            method = Principal.Method.QUERY;
+        } else {
+            return ANONYMOUS;
+        }
+        TokenVerification verification = verifier.verify(token);
+        if (verification instanceof TokenVerification.Refused(TokenFailure failure)) {
+            return new Outcome.Refused(failure == TokenFailure.EXPIRED ? Reason.TOKEN_EXPIRED : Reason.TOKEN_INVALID,
+                    failure.description());
+        }
+        AccessToken claims = ((TokenVerification.Verified) verification).token();
+        if (!route.issuers().isEmpty() && !route.issuers().contains(claims.issuer())) {
+            return new Outcome.Refused(Reason.TOKEN_INVALID, "token issuer is not accepted on this route");
+        }
+        if (revocationStaleness.get().compareTo(maxStaleness) > 0) {
+            return new Outcome.Refused(Reason.SERVICE_UNAVAILABLE, "revocations could not be read for "
+                    + revocationStaleness.get().toSeconds() + "s");
+        }
+        if (revocations.isRevoked(claims)) {
+            return new Outcome.Refused(Reason.TOKEN_REVOKED, "token's session or user was revoked");
+        }
+        if (method == Principal.Method.COOKIE && !SAFE_METHODS.contains(exchange.method())) {
+            String problem = csrfProblem(exchange, claims.sessionId());
+            if (problem != null) {
+                return new Outcome.Refused(Reason.CSRF_REJECTED, problem);
+            }
+        }
+        Principal principal = new Principal(claims.subject(), claims.sessionId(), claims.issuer(), claims.roles(),
+                claims.tenant(), claims.expiresAt(), method);
+        exchange.attribute(ExchangeAttributes.PRINCIPAL, principal);
+        exchange.attribute(ExchangeAttributes.USER, claims.subject());
+        if (claims.tenant() != null) {
+            exchange.attribute(ExchangeAttributes.TENANT, claims.tenant());
+        }
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("iss", claims.issuer());
+        view.put("sub", claims.subject());
+        if (claims.sessionId() != null) {
+            view.put("sid", claims.sessionId());
+        }
+        view.put("roles", claims.roles());
+        if (claims.tenant() != null) {
+            view.put("tenant", claims.tenant());
+        }
+        exchange.attribute(ExchangeAttributes.CLAIMS, view);
+        return new Outcome.Authenticated(principal, claims);
+    }
+
+    /**
+     * Takes the token out of {@code Sec-WebSocket-Protocol: bulwark.bearer, <token>[, other...]}, leaving the
+     * other entries (and the marker, which the gateway answers for when the upstream selects nothing).
+     */
+    private static String takeWebSocketToken(Headers headers) {
+        String offered = headers.get("Sec-WebSocket-Protocol");
+        if (offered == null) {
+            return null;
+        }
+        String[] entries = offered.split(",");
+        for (int i = 0; i + 1 < entries.length; i++) {
+            if (entries[i].trim().equals(WEBSOCKET_PROTOCOL)) {
+                String token = entries[i + 1].trim();
+                StringBuilder rest = new StringBuilder();
+                for (int j = 0; j < entries.length; j++) {
+                    if (j != i && j != i + 1) {
+                        rest.append(rest.isEmpty() ? "" : ", ").append(entries[j].trim());
+                    }
+                }
+                if (rest.isEmpty()) {
+                    headers.remove("Sec-WebSocket-Protocol");
+                } else {
+                    headers.set("Sec-WebSocket-Protocol", rest.toString());
+                }
+                return token;
+            }
+        }
+        return null;
+    }
+
+    private static String queryParameter(String rawQuery, String name) {
+        if (rawQuery == null) {
+            return null;
+        }
+        for (String pair : rawQuery.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0 && pair.substring(0, eq).equals(name)) {
+                // Access tokens are base64url and dots: they never need decoding, and anything else is refused.
+                return pair.substring(eq + 1);
+            }
+        }
+        return null;
+    }
+
+    /** @return why the CSRF check fails, or {@code null} when it passes */
+    private String csrfProblem(Exchange exchange, String sessionId) {
+        Headers headers = exchange.requestHeaders();
+        String origin = headers.get("Origin");
+        if (origin == null) {
+            String referer = headers.get("Referer");
+            origin = referer == null ? null : originOf(referer);
+        }
+        if (origin == null) {
+            return "cookie-authenticated request without origin or referer";
+        }
+        if (!isTrustedOrigin(origin, exchange)) {
+            return "cross-origin cookie-authenticated request";
+        }
+        String sent = headers.get(AuthCookies.CSRF_HEADER);
+        String cookie = AuthCookies.read(headers, AuthCookies.CSRF);
+        if (sent == null || cookie == null) {
+            return "csrf token missing";
+        }
+        if (!MessageDigest.isEqual(sent.getBytes(StandardCharsets.UTF_8), cookie.getBytes(StandardCharsets.UTF_8))
+                || !csrf.isValid(sent, sessionId)) {
+            return "csrf token mismatch";
+        }
+        return null;
+    }
+
+    private boolean isTrustedOrigin(String origin, Exchange exchange) {
+        if (cookies.trustedOrigins().contains(origin)) {
+            return true;
+        }
+        try {
+            URI uri = URI.create(origin);
+            String scheme = exchange.secure() ? "https" : "http";
+            return scheme.equals(uri.getScheme()) && uri.getHost() != null
+                    && uri.getHost().toLowerCase(Locale.ROOT).equals(exchange.host());
+        } catch (IllegalArgumentException malformed) {
+            return false;
+        }
+    }
+
+    private static String originOf(String url) {
+        try {
+            URI uri = URI.create(url);
+            if (uri.getScheme() == null || uri.getHost() == null) {
+                return null;
+            }
+            return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() >= 0 ? ":" + uri.getPort() : "");
+        } catch (IllegalArgumentException malformed) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package dev.bulwark.core.auth.revocation;
+
+import dev.bulwark.api.store.Revocation;
+import dev.bulwark.core.auth.token.AccessToken;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * This node's in-memory copy of what is revoked: session ids, and per-user cutoffs before which every token is
+ * void. The authentication filter asks it on every request, so a check is two hash lookups and never a store
+ * round trip.
+ *
+ * <p>Fed by {@link RevocationSync} (changes any node wrote) and directly by the node that revokes (so the very
+ * next request on that node is refused without waiting for a sync). Entries are kept until the last token they
+ * could refuse has expired. Thread-safe.
+ */
+public final class RevocationList {
+
+    private final Map<String, Instant> sessions = new ConcurrentHashMap<>();
+    private final Map<String, Revocation> userCutoffs = new ConcurrentHashMap<>();
+
+    /** Records a change; a later expiry or cutoff for the same subject wins. */
+    public void apply(Revocation change) {
+        switch (change.kind()) {
+            case SESSION -> sessions.merge(change.subject(), change.expiresAt(),
+                    (old, now) -> now.isAfter(old) ? now : old);
+            case USER_CUTOFF -> userCutoffs.merge(change.subject(), change,
+                    (old, now) -> now.cutoff().isAfter(old.cutoff()) ? now : old);
+        }
+    }
+
+    /**
+     * @return whether {@code token} is void: its session was revoked, or it was issued before its user's cutoff
+     *     (token times have one-second precision, so a token issued in the cutoff's second is void too)
+     */
+    public boolean isRevoked(AccessToken token) {
+        if (token.sessionId() != null && sessions.containsKey(token.sessionId())) {
+            return true;
+        }
+        Revocation cutoff = userCutoffs.get(token.subject());
+        return cutoff != null && token.issuedAt().getEpochSecond() <= cutoff.cutoff().getEpochSecond();
+    }
+
+    /** Drops entries whose tokens have all expired by {@code now}. */
+    public void purge(Instant now) {
+        sessions.values().removeIf(expiry -> !expiry.isAfter(now));
+        userCutoffs.values().removeIf(change -> !change.expiresAt().isAfter(now));
+    }
+
+    /** @return how many entries are held (for metrics and tests) */
+    public int size() {
+        return sessions.size() + userCutoffs.size();
+    }
+}

@@ -1,0 +1,377 @@
+package dev.bulwark.gateway.auth;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.bulwark.api.Reason;
+import dev.bulwark.core.auth.AuthConfig;
+import dev.bulwark.core.auth.AuthRouteConfig;
+import dev.bulwark.core.auth.AuthServices;
+import dev.bulwark.core.auth.identity.Identity;
+import dev.bulwark.core.auth.password.PasswordHashingConfig;
+import dev.bulwark.core.config.BulwarkConfig;
+import dev.bulwark.core.config.PolicyConfig;
+import dev.bulwark.core.config.RouteConfig;
+import dev.bulwark.core.config.ServerConfig;
+import dev.bulwark.core.config.UpstreamConfig;
+import dev.bulwark.gateway.Gateway;
+import dev.bulwark.gateway.GatewayOptions;
+import dev.bulwark.testing.FakeClock;
+import dev.bulwark.testing.RecordingEventSink;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Login, refresh, logout and lockout over HTTP through a real gateway in front of a real upstream, with time
+ * from a fake clock.
+ */
+class AuthFlowTest {
+
+    static final String PASSWORD = "sEcReT-correct-horse-battery-42";
+    /** Cheap Argon2id parameters: the tests are about the flow, not the hash's cost. */
+    static final PasswordHashingConfig FAST_HASHING = new PasswordHashingConfig(1024, 1, 1, 16, 32);
+
+    private static final FakeClock clock = new FakeClock();
+    private static final RecordingEventSink events = new RecordingEventSink();
+    private static final BlockingQueue<Map<String, String>> received = new LinkedBlockingQueue<>();
+    private static Vertx vertx;
+    private static HttpServer upstream;
+    private static Gateway gateway;
+    private static AuthClient client;
+
+    @BeforeAll
+    static void start() {
+        vertx = Vertx.vertx();
+        upstream = vertx.createHttpServer().requestHandler(request -> {
+            received.add(Map.of("path", request.path(),
+                    "authorization", String.valueOf(request.getHeader("Authorization"))));
+            request.response().putHeader("Content-Type", "application/json").end("{\"ok\":true}");
+        }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().join();
+        gateway = Gateway.start(config(AuthConfig.builder().hashing(FAST_HASHING).maxSessionsPerUser(3)
+                        .lockout(new AuthConfig.LockoutConfig(3, 10, 100, List.of(Duration.ofMinutes(10),
+                                Duration.ofMinutes(25)), Duration.ofHours(24)))
+                        .registration(AuthConfig.RegistrationMode.OPEN).build(), upstream.actualPort()),
+                GatewayOptions.defaults().withClock(clock).withEvents(events).withEventLoops(2));
+        client = new AuthClient(gateway);
+    }
+
+    static BulwarkConfig config(AuthConfig auth, int upstreamPort) {
+        return BulwarkConfig.builder()
+                .server(ServerConfig.builder().host("127.0.0.1").port(0).shutdownTimeout(Duration.ofSeconds(2)))
+                .upstream("backend", UpstreamConfig.builder().url("http://127.0.0.1:" + upstreamPort))
+                .auth(auth)
+                .route(RouteConfig.builder("health").path("/api/health").upstream("backend"))
+                .route(RouteConfig.builder("api").path("/api/**").upstream("backend")
+                        .inline(PolicyConfig.builder().auth(AuthRouteConfig.REQUIRED)))
+                .build();
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+        vertx.close().toCompletionStage().toCompletableFuture().join();
+    }
+
+    @BeforeEach
+    void reset() {
+        events.clear();
+        received.clear();
+    }
+
+    static Identity identity() {
+        return gateway.auth().map(AuthServices::identity).orElseThrow();
+    }
+
+    /** @return the email of a new user with {@link #PASSWORD} and the given roles */
+    static String newUser(String... roles) {
+        String email = "user-" + UUID.randomUUID() + "@example.com";
+        Identity.CreateOutcome created = identity().createUser(email, PASSWORD, Set.of(roles), Set.of())
+                .toCompletableFuture().join();
+        assertThat(created).isInstanceOf(Identity.CreateOutcome.Created.class);
+        return email;
+    }
+
+    @Test
+    void loginRefreshAndLogoutWorkEndToEndAndTheLoggedOutTokenIsRefusedOnTheNextRequest() throws Exception {
+        String email = newUser("MERCHANT");
+
+        JsonNode login = client.login(email, PASSWORD);
+        assertThat(login.get("tokenType").asText()).isEqualTo("Bearer");
+        assertThat(login.get("expiresIn").asLong()).isEqualTo(900);
+        assertThat(login.get("sessionId").asText()).isNotBlank();
+        String access = login.get("accessToken").asText();
+
+        HttpResponse<String> allowed = client.get("/api/products", access);
+        assertThat(allowed.statusCode()).isEqualTo(200);
+        assertThat(received.poll(5, TimeUnit.SECONDS)).containsEntry("authorization", "Bearer " + access);
+
+        HttpResponse<String> refreshed = client.post("/auth/refresh",
+                Map.of("refreshToken", login.get("refreshToken").asText()));
+        assertThat(refreshed.statusCode()).isEqualTo(200);
+        assertThat(refreshed.headers().firstValue("Cache-Control")).hasValue("no-store");
+        JsonNode pair = AuthClient.json(refreshed);
+        assertThat(pair.get("refreshToken").asText()).isNotEqualTo(login.get("refreshToken").asText());
+        assertThat(pair.get("sessionId").asText()).isEqualTo(login.get("sessionId").asText());
+        String newAccess = pair.get("accessToken").asText();
+        assertThat(client.get("/api/products", newAccess).statusCode()).isEqualTo(200);
+
+        HttpResponse<String> logout = client.send("POST", "/auth/logout", "Authorization", "Bearer " + newAccess);
+        assertThat(logout.statusCode()).isEqualTo(204);
+
+        received.clear();
+        for (String token : List.of(access, newAccess)) {
+            HttpResponse<String> refused = client.get("/api/products", token);
+            assertThat(refused.statusCode()).isEqualTo(401);
+            assertThat(refused.body()).contains("urn:bulwark:problem:token-revoked");
+            assertThat(refused.headers().firstValue("WWW-Authenticate"))
+                    .hasValue("Bearer realm=\"bulwark\", error=\"invalid_token\"");
+        }
+        assertThat(received).as("a revoked token reached the backend").isEmpty();
+        assertThat(client.post("/auth/refresh", Map.of("refreshToken", pair.get("refreshToken").asText()))
+                .statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void aRouteWithoutAuthStaysPublicAndARequestWithoutATokenIsChallenged() throws Exception {
+        assertThat(client.send("GET", "/api/health").statusCode()).isEqualTo(200);
+
+        HttpResponse<String> challenged = client.send("GET", "/api/orders");
+
+        assertThat(challenged.statusCode()).isEqualTo(401);
+        assertThat(challenged.headers().firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"bulwark\"");
+        assertThat(challenged.body()).contains("urn:bulwark:problem:authentication-required");
+        assertThat(events.reasons()).contains(Reason.AUTHENTICATION_REQUIRED);
+    }
+
+    @Test
+    void logoutAllEndsEverySessionOfTheUser() throws Exception {
+        String email = newUser();
+        String first = client.login(email, PASSWORD).get("accessToken").asText();
+        String second = client.login(email, PASSWORD).get("accessToken").asText();
+
+        HttpResponse<String> all = client.send("POST", "/auth/logout-all", "Authorization", "Bearer " + first);
+
+        assertThat(all.statusCode()).isEqualTo(200);
+        assertThat(AuthClient.json(all).get("endedSessions").asInt()).isEqualTo(2);
+        assertThat(client.get("/api/x", first).statusCode()).isEqualTo(401);
+        assertThat(client.get("/api/x", second).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void presentingARotatedRefreshTokenAfterTheGraceWindowRevokesTheWholeSession() throws Exception {
+        JsonNode login = client.login(newUser(), PASSWORD);
+        String first = login.get("refreshToken").asText();
+        JsonNode second = AuthClient.json(client.post("/auth/refresh", Map.of("refreshToken", first)));
+        clock.advance(Duration.ofSeconds(11));
+
+        HttpResponse<String> replay = client.post("/auth/refresh", Map.of("refreshToken", first));
+
+        assertThat(replay.statusCode()).isEqualTo(401);
+        assertThat(replay.body()).contains("urn:bulwark:problem:refresh-token-invalid");
+        assertThat(events.reasons()).contains(Reason.REFRESH_TOKEN_REUSE);
+        assertThat(client.post("/auth/refresh", Map.of("refreshToken", second.get("refreshToken").asText()))
+                .statusCode()).as("the legitimate successor dies with the family").isEqualTo(401);
+        assertThat(client.get("/api/x", second.get("accessToken").asText()).statusCode()).isEqualTo(401);
+        assertThat(client.get("/api/x", login.get("accessToken").asText()).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void twoTabsRefreshingAtOnceWithinTheGraceWindowBothGetTheSameNewToken() throws Exception {
+        String refresh = client.login(newUser(), PASSWORD).get("refreshToken").asText();
+
+        List<CompletableFuture<HttpResponse<String>>> tabs = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            tabs.add(CompletableFuture.supplyAsync(() -> {
+                try {
+                    return client.post("/auth/refresh", Map.of("refreshToken", refresh));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }));
+        }
+        List<String> successors = new ArrayList<>();
+        for (CompletableFuture<HttpResponse<String>> tab : tabs) {
+            HttpResponse<String> response = tab.get(20, TimeUnit.SECONDS);
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            successors.add(AuthClient.json(response).get("refreshToken").asText());
+        }
+
+        assertThat(successors.get(0)).isEqualTo(successors.get(1));
+        assertThat(events.reasons()).doesNotContain(Reason.REFRESH_TOKEN_REUSE);
+        assertThat(client.post("/auth/refresh", Map.of("refreshToken", successors.get(0))).statusCode())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void theOldestSessionEndsWhenTheUserExceedsTheSessionCap() throws Exception {
+        String email = newUser();
+        String oldest = client.login(email, PASSWORD).get("accessToken").asText();
+        for (int i = 0; i < 2; i++) {
+            clock.advance(Duration.ofSeconds(1));
+            client.login(email, PASSWORD);
+        }
+        clock.advance(Duration.ofSeconds(1));
+        events.clear();
+
+        String newest = client.login(email, PASSWORD).get("accessToken").asText();
+
+        assertThat(events.reasons()).containsExactly(Reason.SESSION_EVICTED);
+        assertThat(client.get("/api/x", oldest).statusCode()).isEqualTo(401);
+        assertThat(client.get("/api/x", newest).statusCode()).isEqualTo(200);
+        HttpResponse<String> sessions = client.get("/auth/sessions", newest);
+        assertThat(AuthClient.json(sessions).get("sessions")).hasSize(3);
+    }
+
+    @Test
+    void failedLoginsLockProgressivelyAndOnlyTimeUnlocks() throws Exception {
+        String email = newUser();
+        Map<String, String> wrong = Map.of("email", email, "password", "sEcReT-wrong-password-123");
+        assertThat(client.post("/auth/login", wrong).statusCode()).isEqualTo(401);
+        assertThat(client.post("/auth/login", wrong).statusCode()).isEqualTo(401);
+
+        HttpResponse<String> third = client.post("/auth/login", wrong);
+        assertThat(third.statusCode()).isEqualTo(429);
+        assertThat(third.headers().firstValue("Retry-After")).hasValue("600");
+        assertThat(events.reasons()).contains(Reason.ACCOUNT_LOCKED);
+
+        HttpResponse<String> rightButLocked = client.post("/auth/login", Map.of("email", email, "password", PASSWORD));
+        assertThat(rightButLocked.statusCode()).isEqualTo(429);
+
+        clock.advance(Duration.ofMinutes(10));
+        for (int i = 0; i < 2; i++) {
+            assertThat(client.post("/auth/login", wrong).statusCode()).isEqualTo(401);
+        }
+        HttpResponse<String> secondLock = client.post("/auth/login", wrong);
+        assertThat(secondLock.statusCode()).isEqualTo(429);
+        assertThat(secondLock.headers().firstValue("Retry-After")).hasValue("1500");
+
+        clock.advance(Duration.ofMinutes(25));
+        assertThat(client.login(email, PASSWORD).get("accessToken").asText()).isNotBlank();
+    }
+
+    @Test
+    void anUnknownEmailAndAWrongPasswordGetTheSameAnswer() throws Exception {
+        String email = newUser();
+
+        HttpResponse<String> unknown = client.post("/auth/login",
+                Map.of("email", "nobody-" + UUID.randomUUID() + "@example.com", "password", PASSWORD));
+        HttpResponse<String> wrong = client.post("/auth/login", Map.of("email", email, "password", PASSWORD + "x"));
+
+        assertThat(unknown.statusCode()).isEqualTo(401).isEqualTo(wrong.statusCode());
+        assertThat(withoutRequestId(unknown.body())).isEqualTo(withoutRequestId(wrong.body()));
+    }
+
+    @Test
+    void registrationAnswersTheSameForANewAndATakenEmailAndEnforcesThePolicy() throws Exception {
+        String taken = newUser();
+        String fresh = "new-" + UUID.randomUUID() + "@example.com";
+
+        HttpResponse<String> created = client.post("/auth/register", Map.of("email", fresh, "password", PASSWORD));
+        HttpResponse<String> again = client.post("/auth/register", Map.of("email", taken, "password", PASSWORD));
+        HttpResponse<String> weak = client.post("/auth/register", Map.of("email", fresh, "password", "password"));
+
+        assertThat(created.statusCode()).isEqualTo(202);
+        assertThat(again.statusCode()).isEqualTo(202);
+        assertThat(again.body()).isEqualTo(created.body());
+        assertThat(client.login(fresh, PASSWORD).get("accessToken").asText()).isNotBlank();
+        assertThat(weak.statusCode()).isEqualTo(400);
+        assertThat(weak.body()).contains("urn:bulwark:problem:password-rejected", "password: ");
+    }
+
+    @Test
+    void malformedInputIsRefusedWithAProblemNamingTheField() throws Exception {
+        assertThat(client.post("/auth/login", Map.of("password", PASSWORD)).body()).contains("email: is required");
+        assertThat(client.post("/auth/login", Map.of("email", 42, "password", PASSWORD)).body())
+                .contains("email: must be a string");
+        assertThat(client.post("/auth/login", Map.of("email", "no-at-sign", "password", PASSWORD)).body())
+                .contains("email: is not an email address");
+        assertThat(client.post("/auth/login", Map.of("email", "a@b.c", "password", "x".repeat(2000))).body())
+                .contains("password: must be 1 to 1024 characters");
+        HttpResponse<String> notJson = client.send("POST", "/auth/login", "Content-Type", "application/json");
+        assertThat(notJson.statusCode()).isEqualTo(400);
+        assertThat(notJson.body()).contains("urn:bulwark:problem:invalid-input");
+        assertThat(client.send("GET", "/auth/login").statusCode()).isEqualTo(405);
+    }
+
+    @Test
+    void aPasswordChangeNeedsTheCurrentPasswordAndEndsTheOtherSessions() throws Exception {
+        String email = newUser();
+        String other = client.login(email, PASSWORD).get("accessToken").asText();
+        String current = client.login(email, PASSWORD).get("accessToken").asText();
+        String next = "sEcReT-a-brand-new-passphrase-77";
+
+        HttpResponse<String> wrong = client.post("/auth/password",
+                Map.of("currentPassword", "sEcReT-not-it-at-all-1", "newPassword", next),
+                "Authorization", "Bearer " + current);
+        assertThat(wrong.statusCode()).isEqualTo(401);
+
+        HttpResponse<String> changed = client.post("/auth/password",
+                Map.of("currentPassword", PASSWORD, "newPassword", next), "Authorization", "Bearer " + current);
+        assertThat(changed.statusCode()).isEqualTo(200);
+        assertThat(AuthClient.json(changed).get("endedSessions").asInt()).isEqualTo(1);
+        assertThat(client.get("/api/x", other).statusCode()).isEqualTo(401);
+        assertThat(client.get("/api/x", current).statusCode()).isEqualTo(200);
+        assertThat(client.post("/auth/login", Map.of("email", email, "password", PASSWORD)).statusCode())
+                .isEqualTo(401);
+        assertThat(client.login(email, next).get("accessToken").asText()).isNotBlank();
+    }
+
+    @Test
+    void aUserCanEndOneOfTheirSessionsButNotSomeoneElses() throws Exception {
+        String email = newUser();
+        JsonNode first = client.login(email, PASSWORD);
+        String second = client.login(email, PASSWORD).get("accessToken").asText();
+        String stranger = client.login(newUser(), PASSWORD).get("accessToken").asText();
+        String sessionId = first.get("sessionId").asText();
+
+        assertThat(client.send("DELETE", "/auth/sessions/" + sessionId, "Authorization", "Bearer " + stranger)
+                .statusCode()).isEqualTo(404);
+        assertThat(client.get("/api/x", first.get("accessToken").asText()).statusCode()).isEqualTo(200);
+        assertThat(client.send("DELETE", "/auth/sessions/" + sessionId, "Authorization", "Bearer " + second)
+                .statusCode()).isEqualTo(204);
+        assertThat(client.get("/api/x", first.get("accessToken").asText()).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void theJwksPublishesOnlyPublicKeys() throws Exception {
+        HttpResponse<String> jwks = client.send("GET", "/.well-known/jwks.json");
+
+        assertThat(jwks.statusCode()).isEqualTo(200);
+        JsonNode keys = AuthClient.json(jwks).get("keys");
+        assertThat(keys).hasSize(1);
+        assertThat(keys.get(0).get("kty").asText()).isEqualTo("OKP");
+        assertThat(keys.get(0).get("crv").asText()).isEqualTo("Ed25519");
+        assertThat(keys.get(0).has("d")).as("private key published").isFalse();
+    }
+
+    @Test
+    void anAccessTokenExpiresAfterItsLifetime() throws Exception {
+        String access = client.login(newUser(), PASSWORD).get("accessToken").asText();
+        clock.advance(Duration.ofMinutes(16));
+
+        HttpResponse<String> expired = client.get("/api/x", access);
+
+        assertThat(expired.statusCode()).isEqualTo(401);
+        assertThat(expired.body()).contains("urn:bulwark:problem:token-expired");
+    }
+
+    static String withoutRequestId(String body) {
+        return body.replaceAll("\"requestId\":\"[^\"]*\"", "");
+    }
+}
