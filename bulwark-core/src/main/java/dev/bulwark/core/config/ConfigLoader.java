@@ -530,7 +530,11 @@ public final class ConfigLoader {
             }
             with(keys, "issuer", n -> ifSet(string(n, child(path, "issuer")), b::issuer));
             with(keys, "audience", n -> ifSet(string(n, child(path, "audience")), b::audience));
-            with(keys, "masterKey", n -> b.masterKey(optionalString(n, child(path, "masterKey"))));
+            with(keys, "masterKey", n -> {
+                String key = optionalString(n, child(path, "masterKey"));
+                // ${BULWARK_MASTER_KEY:-} interpolating to nothing means "not configured".
+                b.masterKey(key == null || key.isBlank() ? null : key);
+            });
             with(keys, "registration", n -> ifSet(enumValue(n, child(path, "registration"),
                     AuthConfig.RegistrationMode.class), b::registration));
             with(keys, "revocationSync", n -> ifSet(duration(n, child(path, "revocationSync")), b::revocationSync));

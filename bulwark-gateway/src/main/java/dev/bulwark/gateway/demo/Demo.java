@@ -2,6 +2,7 @@ package dev.bulwark.gateway.demo;
 
 import dev.bulwark.core.config.BulwarkConfig;
 import dev.bulwark.core.config.ConfigLoader;
+import dev.bulwark.core.auth.identity.Identity;
 import dev.bulwark.gateway.Gateway;
 
 import java.io.IOException;
@@ -11,8 +12,11 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -23,7 +27,8 @@ import java.util.function.Function;
  * and the embedded H2 database's directory from {@code BULWARK_DEMO_DATA} (supplied here, not taken from the
  * environment), so the same file serves {@code bulwark demo} and anyone who copies it as a starting point. The
  * webhook secrets come from the environment ({@link #SECRET_VARIABLES}), with demo-only defaults that
- * production mode refuses. Later features (login, roles) extend that file and the {@link #tour()}.
+ * production mode refuses. On first start the demo creates an admin ({@link #admin()}) whose login the tour
+ * uses.
  * {@link #close()} stops the gateway gracefully, then the backend.
  */
 public final class Demo implements AutoCloseable {
@@ -47,16 +52,39 @@ public final class Demo implements AutoCloseable {
     /** The WhatsApp message id in {@link #TOUR_DELIVERY}, which the gateway de-duplicates on. */
     public static final String TOUR_MESSAGE_ID = "wamid.tour-1";
 
+    /** Where the first admin's email comes from; {@value #DEFAULT_ADMIN_EMAIL} when unset. */
+    public static final String ADMIN_EMAIL_VARIABLE = "BULWARK_ADMIN_EMAIL";
+    /** Where the first admin's password comes from; generated and printed once when unset. */
+    public static final String ADMIN_PASSWORD_VARIABLE = "BULWARK_ADMIN_PASSWORD";
+    /** The first admin's email when {@value #ADMIN_EMAIL_VARIABLE} is unset. */
+    public static final String DEFAULT_ADMIN_EMAIL = "admin@bulwark.local";
+
+    /**
+     * The demo's first admin.
+     *
+     * @param email    the login
+     * @param password the password when this start generated it (to be shown once), else {@code null}
+     * @param created  whether this start created the account (false: it existed in the data directory)
+     */
+    public record FirstAdmin(String email, String password, boolean created) {
+        @Override
+        public String toString() {
+            return "FirstAdmin[email=" + email + ", created=" + created + "]";
+        }
+    }
+
     private final Gateway gateway;
     private final DemoBackend backend;
     private final Path dataDir;
     private final Function<String, String> env;
+    private final FirstAdmin admin;
 
-    private Demo(Gateway gateway, DemoBackend backend, Path dataDir, Function<String, String> env) {
+    private Demo(Gateway gateway, DemoBackend backend, Path dataDir, Function<String, String> env, FirstAdmin admin) {
         this.gateway = gateway;
         this.backend = backend;
         this.dataDir = dataDir;
         this.env = env;
+        this.admin = admin;
     }
 
     /**
@@ -90,11 +118,53 @@ public final class Demo implements AutoCloseable {
         DemoBackend backend = DemoBackend.start(backendPort);
         try {
             Gateway gateway = Gateway.start(config(port, backend.port(), data, env));
-            return new Demo(gateway, backend, data, env);
+            try {
+                return new Demo(gateway, backend, data, env, firstAdmin(gateway, env));
+            } catch (RuntimeException failure) {
+                gateway.close();
+                throw failure;
+            }
         } catch (RuntimeException failure) {
             backend.close();
             throw failure;
         }
+    }
+
+    /**
+     * Creates the first admin when the user store is empty: email and password from the environment, else the
+     * default email and a generated password (24 random characters).
+     *
+     * @throws IllegalStateException when the configured password breaks the password policy
+     */
+    private static FirstAdmin firstAdmin(Gateway gateway, Function<String, String> env) {
+        Identity identity = gateway.auth().orElseThrow(() -> new IllegalStateException(
+                "the demo configuration has no auth section")).identity();
+        String configuredEmail = env.apply(ADMIN_EMAIL_VARIABLE);
+        String email = configuredEmail == null || configuredEmail.isBlank() ? DEFAULT_ADMIN_EMAIL : configuredEmail;
+        if (!identity.users().list(null, 1).toCompletableFuture().join().users().isEmpty()) {
+            return new FirstAdmin(email, null, false);
+        }
+        String configuredPassword = env.apply(ADMIN_PASSWORD_VARIABLE);
+        boolean generated = configuredPassword == null || configuredPassword.isEmpty();
+        String password = generated ? generatePassword() : configuredPassword;
+        Identity.CreateOutcome outcome = identity.createUser(email, password, Set.of("ADMIN"), Set.of())
+                .toCompletableFuture().join();
+        if (outcome instanceof Identity.CreateOutcome.Rejected rejected) {
+            throw new IllegalStateException(ADMIN_PASSWORD_VARIABLE + " does not meet the password policy: "
+                    + String.join("; ", rejected.violations()));
+        }
+        return new FirstAdmin(email, generated ? password : null, true);
+    }
+
+    private static String generatePassword() {
+        byte[] random = new byte[18];
+        new SecureRandom().nextBytes(random);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    }
+
+    /** @return the first admin: who, and the password when this start generated it */
+    public FirstAdmin admin() {
+        return admin;
     }
 
     /** @return the demo configuration exactly as shipped, with its {@code ${...}} placeholders */
@@ -152,8 +222,24 @@ public final class Demo implements AutoCloseable {
                 new TourStep("A public health route, proxied; note X-Request-Id and the security headers,"
                         + " and that Server/X-Powered-By from the backend are gone",
                         "curl -si " + base + "/api/health"),
-                new TourStep("What the backend received: your request id kept, X-Forwarded-* added",
-                        "curl -s -H 'X-Request-Id: tour-1' '" + base + "/api/orders/42?expand=items'"),
+                new TourStep("The merchant API needs a token: 401 with WWW-Authenticate",
+                        "curl -si " + base + "/api/orders/42"),
+                new TourStep("Log in as the first admin: an access token (15 min) and a refresh token (7 days)",
+                        "curl -s -X POST " + base + "/auth/login -H 'Content-Type: application/json' -d '{\"email\":\""
+                                + admin.email() + "\",\"password\":\"'\"" + adminPassword() + "\"'\"}' | tee login.json"
+                                + " && TOKEN=$(sed -E 's/.*\"accessToken\":\"([^\"]+)\".*/\\1/' login.json)"
+                                + " && REFRESH=$(sed -E 's/.*\"refreshToken\":\"([^\"]+)\".*/\\1/' login.json)"),
+                new TourStep("What the backend received: your request id kept, X-Forwarded-* added, the token checked",
+                        "curl -s -H \"Authorization: Bearer $TOKEN\" -H 'X-Request-Id: tour-1' '" + base
+                                + "/api/orders/42?expand=items'"),
+                new TourStep("Refresh: a new pair; the old refresh token is spent (presenting it again later ends"
+                        + " the session)",
+                        "curl -s -X POST " + base + "/auth/refresh -H 'Content-Type: application/json'"
+                                + " -d \"{\\\"refreshToken\\\":\\\"$REFRESH\\\"}\""),
+                new TourStep("Log out: the session ends on every node",
+                        "curl -si -X POST -H \"Authorization: Bearer $TOKEN\" " + base + "/auth/logout"),
+                new TourStep("The same token on the very next request: 401 token-revoked",
+                        "curl -si -H \"Authorization: Bearer $TOKEN\" " + base + "/api/orders/42"),
                 new TourStep("Path traversal is refused before routing, with a problem+json body",
                         "curl -si --path-as-is '" + base + "/api/../../etc/passwd'"),
                 new TourStep("A CORS preflight from an allowed origin is answered at the edge",
@@ -182,6 +268,16 @@ public final class Demo implements AutoCloseable {
                                 + secret("BULWARK_DEMO_META_VERIFY_TOKEN") + "&hub.challenge=1158201444\""));
     }
 
+    /** How the tour's login names the admin password: generated now, from the environment, or as first printed. */
+    private String adminPassword() {
+        if (admin.password() != null) {
+            return admin.password();
+        }
+        String configured = env.apply(ADMIN_PASSWORD_VARIABLE);
+        return configured != null && !configured.isEmpty() ? "$" + ADMIN_PASSWORD_VARIABLE
+                : "PASSWORD-PRINTED-ON-FIRST-START";
+    }
+
     /**
      * How a tour command names a secret: the demo default itself, or a reference to the variable when the
      * user set their own, so the banner never prints a real secret.
@@ -207,8 +303,10 @@ public final class Demo implements AutoCloseable {
                 .append("  health    ").append(base).append("/_bulwark/health/live, ")
                 .append(base).append("/_bulwark/health/ready\n")
                 .append("  metrics   ").append(base).append("/_bulwark/metrics\n")
+                .append("  jwks      ").append(base).append("/.well-known/jwks.json\n")
+                .append("  admin     ").append(admin.email()).append(adminLine()).append('\n')
                 .append("  data      ").append(dataDir)
-                .append("  (embedded H2 database: webhook delivery ids and Idempotency-Keys survive a restart)\n")
+                .append("  (embedded H2 database: users, sessions, signing keys and webhook ids survive a restart)\n")
                 .append("  config    classpath:").append(CONFIG_RESOURCE)
                 .append("  (print it with 'bulwark demo --print-config')\n\n")
                 .append("Take the tour: paste these into another terminal.\n");
@@ -216,6 +314,15 @@ public final class Demo implements AutoCloseable {
             text.append("\n  # ").append(step.what()).append("\n  ").append(step.command()).append('\n');
         }
         return text.append("\nPress Ctrl-C to stop.").toString();
+    }
+
+    private String adminLine() {
+        if (admin.password() != null) {
+            return "  password " + admin.password() + "  (generated now and shown once; set "
+                    + ADMIN_PASSWORD_VARIABLE + " to choose it)";
+        }
+        return admin.created() ? "  (password from " + ADMIN_PASSWORD_VARIABLE + ")"
+                : "  (created on an earlier start; its password was printed then)";
     }
 
     /** Stops the gateway gracefully, then the backend. */

@@ -27,7 +27,7 @@ import java.util.Map;
  * the gateway forwarded and what it stripped or added.
  *
  * <p>It serves {@code GET /api/health}, {@code /api/products}, {@code /api/orders}, {@code /api/analytics},
- * {@code /api/users}, {@code /api/settings} (any method, any sub-path), webhook sinks under
+ * {@code /api/users}, {@code /api/settings}, {@code /api/docs} (any method, any sub-path), webhook sinks under
  * {@code /api/webhooks/}, and a WebSocket echo at {@code /api/chat}; anything else gets a JSON 404. Responses
  * carry {@code Server} and {@code X-Powered-By} headers on purpose, so the tour can show the gateway removing
  * them. Bodies are hashed while they stream, never held in memory.
@@ -43,7 +43,7 @@ public final class DemoBackend implements AutoCloseable {
 
     private static final List<String> RESOURCES =
             List.of("/api/products", "/api/orders", "/api/analytics", "/api/users", "/api/settings",
-                    "/api/webhooks");
+                    "/api/webhooks", "/api/docs");
     private static final String HEALTH = "/api/health";
     private static final String CHAT = "/api/chat";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

@@ -7,6 +7,7 @@ import dev.bulwark.core.config.ConfigLoader;
 import dev.bulwark.core.routing.RouteCompiler;
 import dev.bulwark.gateway.cli.BulwarkCommand;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,6 +31,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
@@ -49,23 +51,39 @@ class DemoTest {
     private static final String META_VERIFY_TOKEN = "sEcReT-demo-test-verify-token-0123";
     private static final String TELEGRAM_SECRET = "sEcReT-demo-test_telegram_0123456789";
     private static final String EVOLUTION_APIKEY = "sEcReT-demo-test-evolution-apikey-0123";
+    private static final String ADMIN_EMAIL = "owner@shop.test";
+    private static final String ADMIN_PASSWORD = "sEcReT-demo-admin-passphrase-2024";
     /** The demo's webhook secrets, set as a user would set the environment variables. */
     private static final Function<String, String> SECRETS = Map.of(
             "BULWARK_DEMO_META_APP_SECRET", META_APP_SECRET,
             "BULWARK_DEMO_META_VERIFY_TOKEN", META_VERIFY_TOKEN,
             "BULWARK_DEMO_TELEGRAM_SECRET", TELEGRAM_SECRET,
-            "BULWARK_DEMO_EVOLUTION_APIKEY", EVOLUTION_APIKEY)::get;
+            "BULWARK_DEMO_EVOLUTION_APIKEY", EVOLUTION_APIKEY,
+            Demo.ADMIN_EMAIL_VARIABLE, ADMIN_EMAIL,
+            Demo.ADMIN_PASSWORD_VARIABLE, ADMIN_PASSWORD)::get;
 
     @TempDir
     static Path temp;
 
     private static Demo demo;
     private static Path dataDir;
+    /** The first admin's access token; protected routes of the tour need one. */
+    private static String token;
 
     @BeforeAll
-    static void start() {
+    static void start() throws Exception {
         dataDir = temp.resolve("bulwark-data");
         demo = Demo.start(0, 0, dataDir, SECRETS);
+        token = login(demo).path("accessToken").asText();
+    }
+
+    private static JsonNode login(Demo target) throws Exception {
+        HttpResponse<String> response = CLIENT.send(HttpRequest.newBuilder(URI.create(target.gatewayUri() + "/auth/login"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"" + ADMIN_EMAIL + "\",\"password\":\""
+                        + ADMIN_PASSWORD + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return JSON.readTree(response.body());
     }
 
     @AfterAll
@@ -227,6 +245,7 @@ class DemoTest {
     void chatWebSocketIsProxiedBothWays() throws Exception {
         CompletableFuture<String> reply = new CompletableFuture<>();
         WebSocket socket = CLIENT.newWebSocketBuilder()
+                .header("Authorization", "Bearer " + token)
                 .buildAsync(URI.create("ws://localhost:" + demo.gateway().port() + "/api/chat"),
                         new WebSocket.Listener() {
                             @Override
@@ -369,16 +388,103 @@ class DemoTest {
                 "BULWARK_DEMO_META_APP_SECRET", "sEcReT-Zq8vR2mL9xT4pW7nB3kF6hJ1cD5gS0a",
                 "BULWARK_DEMO_META_VERIFY_TOKEN", "sEcReT-Hk4Lm9Qw2Er7",
                 "BULWARK_DEMO_TELEGRAM_SECRET", "sEcReT-Pq7_Wx2-Zk9Lm",
-                "BULWARK_DEMO_EVOLUTION_APIKEY", "sEcReT-Ev0Lu7Ti9On4Ky2")::get;
+                "BULWARK_DEMO_EVOLUTION_APIKEY", "sEcReT-Ev0Lu7Ti9On4Ky2",
+                "BULWARK_MASTER_KEY", "q83vEjRW1Ll4mB9zXo2YtP6cKd0aGh7sUe5fNi3wRxM=")::get;
 
-        assertThat(RouteCompiler.compile(ConfigLoader.parse(production, "demo.yaml", strong)).routes()).hasSize(11);
+        assertThat(RouteCompiler.compile(ConfigLoader.parse(production, "demo.yaml", strong)).routes())
+                .hasSize(12 + 2);
         assertThatThrownBy(() -> RouteCompiler.compile(ConfigLoader.parse(production, "demo.yaml", name -> null)))
                 .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("auth.masterKey")
                 .hasMessageContaining("routes[2].webhook.secrets[0]")
                 .hasMessageContaining("routes[2].webhook.verifyTokens[0]")
                 .hasMessageContaining("routes[3].webhook.secrets[0]")
                 .hasMessageContaining("routes[4].webhook.secrets[0]")
                 .hasMessageNotContaining("not-for-production");
+    }
+
+    @Test
+    void theMerchantApiNeedsATokenWhileHealthStaysPublic() throws Exception {
+        HttpResponse<String> anonymous = CLIENT.send(HttpRequest.newBuilder(uri("/api/orders/42")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> docs = CLIENT.send(HttpRequest.newBuilder(uri("/api/docs/")).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(anonymous.headers().firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"bulwark\"");
+        assertThat(docs.statusCode()).as("seed 000 A3: docs need a token").isEqualTo(401);
+        assertThat(get("/api/docs/", Map.of()).statusCode()).isEqualTo(200);
+        assertThat(CLIENT.send(HttpRequest.newBuilder(uri("/api/health")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void theFirstAdminIsCreatedOnceFromTheEnvironmentAndKeptAcrossRestarts() throws Exception {
+        assertThat(demo.admin()).isEqualTo(new Demo.FirstAdmin(ADMIN_EMAIL, null, true));
+        assertThat(demo.banner()).contains(ADMIN_EMAIL).contains("password from BULWARK_ADMIN_PASSWORD")
+                .doesNotContain(ADMIN_PASSWORD);
+
+        Path data = temp.resolve("admin-data");
+        String generated;
+        try (Demo first = Demo.start(0, 0, data, name -> null)) {
+            generated = first.admin().password();
+            assertThat(first.admin().email()).isEqualTo(Demo.DEFAULT_ADMIN_EMAIL);
+            assertThat(generated).hasSizeGreaterThanOrEqualTo(24);
+            assertThat(first.banner()).contains(generated).contains("shown once");
+        }
+        try (Demo second = Demo.start(0, 0, data, name -> null)) {
+            assertThat(second.admin()).isEqualTo(new Demo.FirstAdmin(Demo.DEFAULT_ADMIN_EMAIL, null, false));
+            assertThat(second.banner()).doesNotContain(generated);
+            HttpResponse<String> login = CLIENT.send(HttpRequest.newBuilder(URI.create(second.gatewayUri() + "/auth/login"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"" + Demo.DEFAULT_ADMIN_EMAIL
+                            + "\",\"password\":\"" + generated + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(login.statusCode()).as("the generated password survives the restart").isEqualTo(200);
+        }
+    }
+
+    @Test
+    void theTourLogsInCallsAProtectedRouteRefreshesLogsOutAndSeesTheTokenRefused() throws Exception {
+        Assumptions.assumeTrue(onPath("curl") && onPath("bash"), "curl and bash are needed to run the tour as written");
+        StringBuilder script = new StringBuilder("set -e\ncd '").append(temp).append("'\n");
+        List<Demo.TourStep> steps = demo.tour();
+        int login = indexOf(steps, "Log in");
+        for (int i = login; i <= indexOf(steps, "very next request"); i++) {
+            script.append("echo '### ").append(i).append("'\n").append(steps.get(i).command()).append("\necho\n");
+        }
+        ProcessBuilder shell = new ProcessBuilder("bash", "-c", script.toString()).redirectErrorStream(true);
+        // The user who set the variable for the demo has it in their shell too; the tour refers to it.
+        shell.environment().put(Demo.ADMIN_PASSWORD_VARIABLE, ADMIN_PASSWORD);
+        Process bash = shell.start();
+        bash.getOutputStream().close();
+        String output = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(bash.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(bash.exitValue()).as(output).isZero();
+        String[] parts = output.split("### ");
+        assertThat(parts[1]).contains("\"accessToken\"").contains("\"refreshToken\"");
+        assertThat(parts[2]).contains("\"path\" : \"/api/orders/42\"").contains("tour-1");
+        assertThat(parts[3]).contains("\"accessToken\"");
+        assertThat(parts[4]).contains("HTTP/1.1 204");
+        assertThat(parts[5]).contains("HTTP/1.1 401").contains("urn:bulwark:problem:token-revoked");
+    }
+
+    private static int indexOf(List<Demo.TourStep> steps, String what) {
+        for (int i = 0; i < steps.size(); i++) {
+            if (steps.get(i).what().contains(what)) {
+                return i;
+            }
+        }
+        throw new AssertionError("no tour step about " + what);
+    }
+
+    private static boolean onPath(String program) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(dir, program))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Test
@@ -396,7 +502,7 @@ class DemoTest {
         assertThat(banner).contains(gateway).contains(demo.backend().baseUri().toString())
                 .contains(gateway + "/_bulwark/metrics").contains(gateway + "/_bulwark/health/ready")
                 .contains(dataDir.toAbsolutePath().normalize().toString()).contains("embedded H2 database");
-        assertThat(demo.tour()).hasSize(13).filteredOn(step -> step.command().contains("curl")).hasSize(12)
+        assertThat(demo.tour()).hasSize(18).filteredOn(step -> step.command().contains("curl")).hasSize(17)
                 .allSatisfy(step -> assertThat(step.command()).contains(gateway));
         assertThat(demo.tour()).filteredOn(step -> step.command().contains("webhooks sign")).hasSize(3);
     }
@@ -413,7 +519,7 @@ class DemoTest {
     void shippedConfigurationCanBeCopiedAsIs() throws Exception {
         Path copy = Files.writeString(temp.resolve("copy.yaml"), Demo.configText());
 
-        assertThat(ConfigLoader.load(copy, name -> null).routes()).hasSize(11);
+        assertThat(ConfigLoader.load(copy, name -> null).routes()).hasSize(12);
     }
 
     /** Runs {@code bulwark webhooks sign} as the tour does and reads its {@code -H 'Name: value'} lines back. */
@@ -452,8 +558,12 @@ class DemoTest {
         return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A GET carrying the admin's token unless {@code headers} has an Authorization of its own. */
     private static HttpResponse<String> get(String pathAndQuery, Map<String, String> headers) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri(pathAndQuery));
+        if (!headers.containsKey("Authorization")) {
+            request.header("Authorization", "Bearer " + token);
+        }
         headers.forEach(request::header);
         return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
