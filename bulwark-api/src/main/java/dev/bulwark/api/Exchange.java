@@ -30,6 +30,14 @@ public interface Exchange {
     /** @return the requested host name, lower case, without port */
     String host();
 
+    /**
+     * @return the port the client addressed ({@code Host} or {@code :authority}), or {@code -1} when it named
+     *     none (the scheme's default port)
+     */
+    default int port() {
+        return -1;
+    }
+
     /** @return whether the client reached us over TLS, directly or through a trusted TLS-terminating proxy */
     boolean secure();
 

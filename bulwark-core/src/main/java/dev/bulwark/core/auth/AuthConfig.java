@@ -158,7 +158,7 @@ public record AuthConfig(String issuer, String audience, String prefix, List<Str
         check(problems, "sessions.maxPerUser", maxSessionsPerUser >= 1 && maxSessionsPerUser <= 1000,
                 maxSessionsPerUser + " must be 1 to 1000");
         check(problems, "password.workers", hashWorkers >= 1 && hashWorkers <= 256, hashWorkers + " must be 1 to 256");
-        check(problems, "password.queue", hashQueue >= 0 && hashQueue <= 100_000, hashQueue + " must be 0 to 100000");
+        check(problems, "password.queue", hashQueue >= 1 && hashQueue <= 100_000, hashQueue + " must be 1 to 100000");
         check(problems, "lockout.threshold", lockout.threshold() >= 1, lockout.threshold() + " must be positive");
         check(problems, "lockout.accountThreshold", lockout.accountThreshold() >= 1,
                 lockout.accountThreshold() + " must be positive");

@@ -234,8 +234,12 @@ public final class Authenticator {
         try {
             URI uri = URI.create(origin);
             String scheme = exchange.secure() ? "https" : "http";
+            int defaultPort = exchange.secure() ? 443 : 80;
+            int originPort = uri.getPort() >= 0 ? uri.getPort() : defaultPort;
+            int requestPort = exchange.port() >= 0 ? exchange.port() : defaultPort;
+            // Another port of the same host is another origin: a page there can read the CSRF cookie.
             return scheme.equals(uri.getScheme()) && uri.getHost() != null
-                    && uri.getHost().toLowerCase(Locale.ROOT).equals(exchange.host());
+                    && uri.getHost().toLowerCase(Locale.ROOT).equals(exchange.host()) && originPort == requestPort;
         } catch (IllegalArgumentException malformed) {
             return false;
         }

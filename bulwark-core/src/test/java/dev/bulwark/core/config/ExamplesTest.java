@@ -44,7 +44,8 @@ class ExamplesTest {
     @Test
     void loadsInProductionModeToo() throws IOException {
         for (Path example : examples().toList()) {
-            RouteCompiler.compile(ConfigLoader.load(example, Map.of("BULWARK_MODE", "production")::get));
+            RouteCompiler.compile(ConfigLoader.load(example, Map.of("BULWARK_MODE", "production",
+                    "BULWARK_MASTER_KEY", "q83vEjRW1Ll4mB9zXo2YtP6cKd0aGh7sUe5fNi3wRxM=")::get));
         }
     }
 

@@ -12,6 +12,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.HostAndPort;
 
 import java.time.Clock;
 import java.util.IdentityHashMap;
@@ -144,6 +145,12 @@ public final class VertxExchange implements Exchange {
     @Override
     public String host() {
         return host;
+    }
+
+    @Override
+    public int port() {
+        HostAndPort authority = request.authority();
+        return authority == null ? -1 : authority.port();
     }
 
     @Override
