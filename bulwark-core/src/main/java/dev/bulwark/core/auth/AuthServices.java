@@ -115,8 +115,9 @@ public final class AuthServices implements AutoCloseable {
      */
     public static AuthServices start(AuthConfig config, Stores stores, MasterKey masterKey, Clock clock) {
         TokenConfig tokens = config.tokenConfig();
+        // A node may sign with the old key until its next key refresh, so the old key verifies that much longer.
         SigningKeyManager keys = new SigningKeyManager(stores.keys(), masterKey, config.algorithm(),
-                tokens.keyRetention(), clock);
+                tokens.keyRetention().plus(KEY_REFRESH), clock);
         KeyRing ring;
         RevocationList list = new RevocationList();
         RevocationSync sync = new RevocationSync(stores.revocations(), list, clock, System::nanoTime);
@@ -208,6 +209,11 @@ public final class AuthServices implements AutoCloseable {
     /** @return the key manager, for rotation */
     public SigningKeyManager keys() {
         return keys;
+    }
+
+    /** @return the verifiers of the configured external issuers, e.g. to watch their key sources */
+    public List<ExternalTokenVerifier> externalIssuers() {
+        return externals;
     }
 
     /** @return the revocation sync, e.g. to poll at once in tests */

@@ -12,24 +12,25 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The {@code bulwark} command line: {@code demo}, {@code run}, {@code check}, {@code webhooks sign},
- * {@code version}.
+ * The {@code bulwark} command line: {@code demo}, {@code run}, {@code check}, {@code users}, {@code keys},
+ * {@code webhooks sign}, {@code version}.
  *
  * <p>Exit codes: 0 on success (including a graceful stop of {@code run} or {@code demo} by Ctrl-C or SIGTERM),
- * 1 when the configuration is invalid or the gateway cannot start, 2 for usage errors. Errors are printed as
- * short lines on standard error, never as stack traces. Not thread-safe; one instance serves one invocation.
+ * 1 when the configuration is invalid, the gateway cannot start or a change is refused (a taken email, a weak
+ * password), 2 for usage errors. Errors are printed as short lines on standard error, never as stack traces.
+ * Not thread-safe; one instance serves one invocation.
  */
 @Command(name = "bulwark",
         mixinStandardHelpOptions = true,
         versionProvider = VersionCommand.Provider.class,
         description = {"Bulwark: one security layer in front of your web backends.", ""},
-        subcommands = {DemoCommand.class, RunCommand.class, CheckCommand.class, WebhooksCommand.class,
-                VersionCommand.class},
+        subcommands = {DemoCommand.class, RunCommand.class, CheckCommand.class, UsersCommand.class,
+                KeysCommand.class, WebhooksCommand.class, VersionCommand.class},
         footer = {"", "Start with 'bulwark demo' and follow the tour it prints.",
-                "Exit codes: 0 ok, 1 bad configuration or start failure, 2 usage error."})
+                "Exit codes: 0 ok, 1 bad configuration, start failure or refused change, 2 usage error."})
 public final class BulwarkCommand implements Runnable {
 
-    /** Exit code for an invalid configuration or a gateway that cannot start. */
+    /** Exit code for an invalid configuration, a gateway that cannot start, or a change a command refused. */
     public static final int EXIT_FAILURE = 1;
     /** Exit code for a command line that cannot be understood. */
     public static final int EXIT_USAGE = 2;
@@ -37,16 +38,24 @@ public final class BulwarkCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
+    /** Standard input, terminal and clock for the subcommands (see {@link CommandEnvironment#of}). */
+    final CommandEnvironment environment;
+
+    BulwarkCommand(CommandEnvironment environment) {
+        this.environment = environment;
+    }
+
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "missing command: choose one of demo, run, check, webhooks, version");
+        throw new ParameterException(spec.commandLine(),
+                "missing command: choose one of demo, run, check, users, keys, webhooks, version");
     }
 
     /** Runs the command line and exits the JVM with its exit code. */
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
-        System.exit(execute(out, err, args));
+        System.exit(execute(CommandEnvironment.system(true), out, err, args));
     }
 
     /**
@@ -57,7 +66,12 @@ public final class BulwarkCommand implements Runnable {
      * @return the exit code
      */
     public static int execute(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine commandLine = new CommandLine(new BulwarkCommand())
+        return execute(CommandEnvironment.system(false), out, err, args);
+    }
+
+    /** Runs the command line with the given standard input, terminal and clock, e.g. in tests. */
+    static int execute(CommandEnvironment environment, PrintWriter out, PrintWriter err, String... args) {
+        CommandLine commandLine = new CommandLine(new BulwarkCommand(environment))
                 .setOut(out)
                 .setErr(err)
                 .setParameterExceptionHandler(BulwarkCommand::usageError)

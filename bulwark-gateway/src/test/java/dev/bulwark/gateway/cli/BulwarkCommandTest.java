@@ -99,7 +99,7 @@ class BulwarkCommandTest {
         assertThat(printed.code).isZero();
         assertThat(printed.out).contains("upstreams:").contains("${BULWARK_DEMO_BACKEND_PORT:-8081}");
         assertThat(result.err).isEmpty();
-        assertThat(result.out).isEqualTo("config OK: 11 routes, 1 upstreams\n");
+        assertThat(result.out).isEqualTo("config OK: 12 routes, 1 upstreams\n");
         assertThat(result.code).isZero();
     }
 

@@ -46,6 +46,17 @@ public final class SqlDatabase implements AutoCloseable {
 
     private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
     private static final long CONNECTION_TIMEOUT_MILLIS = 3_000;
+    /** H2 reads it once, when its first class loads; it decides where the AUTO_SERVER port listens. */
+    private static final String H2_BIND_ADDRESS = "h2.bindAddress";
+
+    static {
+        // AUTO_SERVER's TCP server accepts remote connections and binds every interface unless this is set, and
+        // the database password is empty: only the random key in the .lock.db file would stand between the
+        // network and the users table. Loopback keeps it a local matter. An operator's own setting wins.
+        if (System.getProperty(H2_BIND_ADDRESS) == null) {
+            System.setProperty(H2_BIND_ADDRESS, "127.0.0.1");
+        }
+    }
 
     private final Engine engine;
     private final HikariDataSource dataSource;
@@ -59,16 +70,22 @@ public final class SqlDatabase implements AutoCloseable {
     /**
      * Opens (creating when absent) the embedded database {@code <directory>/bulwark.mv.db} and migrates it.
      *
+     * <p>Several processes may open the same directory at once (a gateway and the {@code bulwark users}
+     * command): the first opens the file and serves it to the others over a TCP port on the loopback interface
+     * (H2's {@code AUTO_SERVER} mode; the port and a random access key are in {@code bulwark.lock.db}). When that
+     * process closes, another one takes the file over and its connections reconnect.
+     *
      * @param directory the data directory; created when missing
-     * @throws StoreUnavailableException when the file cannot be opened (another process holds it, no
-     *     permission) or a migration fails
+     * @throws StoreUnavailableException when the file cannot be opened (no permission, the process serving
+     *     it does not answer) or a migration fails
      */
     public static SqlDatabase h2(Path directory) {
         Path base = directory.toAbsolutePath().normalize().resolve("bulwark");
         HikariConfig config = baseConfig("bulwark-h2");
         // PostgreSQL mode and lower-case identifiers let one set of migrations and statements serve both engines.
+        // AUTO_SERVER: without it the file lock keeps every other process out while a gateway runs.
         config.setJdbcUrl("jdbc:h2:file:" + base
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH");
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;AUTO_SERVER=TRUE");
         config.setUsername("sa");
         config.setPassword("");
         config.setMaximumPoolSize(8);
