@@ -17,6 +17,7 @@ import java.util.Set;
  *   RATE_LIMIT ─── 429 before any expensive work ──────── RateLimit headers
  *   AUTHENTICATION who is calling (token, cookie, API key)
  *   AUTHORIZATION  roles, permissions, tenant
+ *   IDENTIFIED_RATE_LIMIT  limits keyed by user, tenant, API key or claim ─ RateLimit headers
  *   WEBHOOK ────── signatures, replay windows, idempotency
  *   AUDIT ──────── records the decision ───────────────── records the outcome
  *   UPSTREAM ───── the proxy call itself (terminal) ────── upstream response head
@@ -35,6 +36,7 @@ public enum Stage {
     RATE_LIMIT,
     AUTHENTICATION,
     AUTHORIZATION,
+    IDENTIFIED_RATE_LIMIT,
     WEBHOOK,
     AUDIT,
     UPSTREAM;

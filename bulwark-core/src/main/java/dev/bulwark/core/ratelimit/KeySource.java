@@ -109,6 +109,11 @@ public abstract sealed class KeySource {
 
     abstract String raw(Exchange exchange);
 
+    /** @return whether the value comes from authentication (user, tenant, API key, claim), known only after it */
+    public boolean needsIdentity() {
+        return false;
+    }
+
     @Override
     public String toString() {
         return spec;
@@ -184,6 +189,11 @@ public abstract sealed class KeySource {
     }
 
     private static final class Attribute extends KeySource {
+        @Override
+        public boolean needsIdentity() {
+            return true;
+        }
+
         private final AttributeKey<String> key;
 
         Attribute(String spec, AttributeKey<String> key) {
@@ -212,6 +222,11 @@ public abstract sealed class KeySource {
     }
 
     private static final class Claim extends KeySource {
+        @Override
+        public boolean needsIdentity() {
+            return true;
+        }
+
         private final String name;
 
         Claim(String spec) {

@@ -41,6 +41,7 @@ public final class RateLimitFilter implements SecurityFilter {
     private final RateLimitTier[] tiers;
     private final RateLimitStore store;
     private final String policyHeader;
+    private final Stage stage;
 
     /**
      * @param tiers the tiers that apply, in the order they are checked (narrow ones first)
@@ -58,11 +59,18 @@ public final class RateLimitFilter implements SecurityFilter {
         this.tiers = tiers.toArray(RateLimitTier[]::new);
         this.store = Objects.requireNonNull(store, "store");
         this.policyHeader = String.join(", ", tiers.stream().map(RateLimitTier::policyItem).toList());
+        this.stage = tiers.stream().anyMatch(RateLimitTier::needsIdentity) ? Stage.IDENTIFIED_RATE_LIMIT
+                : Stage.RATE_LIMIT;
     }
 
+    /**
+     * @return {@link Stage#RATE_LIMIT}, before authentication, when every tier keys on what the request itself
+     *     carries (IP, route, headers); {@link Stage#IDENTIFIED_RATE_LIMIT}, after authentication, when a tier
+     *     keys on the user, tenant, API key or a claim, which are unknown before it
+     */
     @Override
     public Stage stage() {
-        return Stage.RATE_LIMIT;
+        return stage;
     }
 
     /** @return the tiers this filter applies */

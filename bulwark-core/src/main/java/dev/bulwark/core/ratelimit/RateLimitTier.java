@@ -119,6 +119,11 @@ public final class RateLimitTier {
         return rule;
     }
 
+    /** @return whether a key part comes from authentication, so the tier must run after it */
+    public boolean needsIdentity() {
+        return Arrays.stream(parts).anyMatch(KeySource::needsIdentity);
+    }
+
     /** @return the key parts, as configured */
     public List<String> keyParts() {
         return Arrays.stream(parts).map(KeySource::spec).toList();

@@ -12,6 +12,7 @@ import dev.bulwark.core.config.PolicyConfig;
 import dev.bulwark.core.config.RouteConfig;
 import dev.bulwark.core.config.ServerConfig;
 import dev.bulwark.core.config.UpstreamConfig;
+import dev.bulwark.core.ratelimit.RateLimitConfig;
 import dev.bulwark.gateway.Gateway;
 import dev.bulwark.gateway.GatewayOptions;
 import dev.bulwark.testing.FakeClock;
@@ -76,7 +77,10 @@ class AuthFlowTest {
                 .server(ServerConfig.builder().host("127.0.0.1").port(0).shutdownTimeout(Duration.ofSeconds(2)))
                 .upstream("backend", UpstreamConfig.builder().url("http://127.0.0.1:" + upstreamPort))
                 .auth(auth)
+                .rateLimit("per-user", RateLimitConfig.builder().limit(1, Duration.ofHours(1)).key("user"))
                 .route(RouteConfig.builder("health").path("/api/health").upstream("backend"))
+                .route(RouteConfig.builder("per-user").path("/api/per-user").upstream("backend")
+                        .inline(PolicyConfig.builder().auth(AuthRouteConfig.REQUIRED).rateLimit("per-user")))
                 .route(RouteConfig.builder("api").path("/api/**").upstream("backend")
                         .inline(PolicyConfig.builder().auth(AuthRouteConfig.REQUIRED)))
                 .build();
@@ -291,7 +295,7 @@ class AuthFlowTest {
         assertThat(again.body()).isEqualTo(created.body());
         assertThat(client.login(fresh, PASSWORD).get("accessToken").asText()).isNotBlank();
         assertThat(weak.statusCode()).isEqualTo(400);
-        assertThat(weak.body()).contains("urn:bulwark:problem:password-rejected", "password: ");
+        assertThat(weak.body()).contains("urn:bulwark:problem:password-rejected", "password must be at least 12 characters: 8");
     }
 
     @Test
@@ -369,6 +373,17 @@ class AuthFlowTest {
 
         assertThat(expired.statusCode()).isEqualTo(401);
         assertThat(expired.body()).contains("urn:bulwark:problem:token-expired");
+    }
+
+    @Test
+    void aTierKeyedByUserCountsEachUserSeparately() throws Exception {
+        String ann = client.login(newUser(), PASSWORD).get("accessToken").asText();
+        String bob = client.login(newUser(), PASSWORD).get("accessToken").asText();
+
+        assertThat(client.get("/api/per-user", ann).statusCode()).isEqualTo(200);
+        assertThat(client.get("/api/per-user", ann).statusCode()).isEqualTo(429);
+        assertThat(client.get("/api/per-user", bob).statusCode()).as("bob has a bucket of his own").isEqualTo(200);
+        assertThat(client.send("GET", "/api/per-user").statusCode()).as("authentication comes first").isEqualTo(401);
     }
 
     static String withoutRequestId(String body) {

@@ -441,7 +441,7 @@ public final class AuthEndpoints {
     }
 
     private static Response passwordRejected(Exchange exchange, List<String> violations) {
-        return exchange.refuse(Reason.PASSWORD_REJECTED, "auth", "password: " + String.join("; ", violations));
+        return exchange.refuse(Reason.PASSWORD_REJECTED, "auth", String.join("; ", violations));
     }
 
     private static Response json(int status, Map<String, ?> body) {
