@@ -9,6 +9,7 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.net.PemTrustOptions;
@@ -56,11 +57,17 @@ class WebSocketAndProtocolsTest {
     private static Gateway secure;
     private static X509Certificate certificate;
     private static Vertx client;
+    /**
+     * Held for the whole class: Vert.x closes a client, with its connections, as soon as the client object is
+     * garbage collected, and a first upgrade on a cold JVM is slow enough for a collection to land mid-handshake.
+     */
+    private static WebSocketClient webSockets;
 
     @BeforeAll
     static void start() throws Exception {
         upstream = new TestUpstream();
         client = Vertx.vertx();
+        webSockets = client.createWebSocketClient(new WebSocketClientOptions());
         plain = Gateway.start(GatewayTestSupport.config(upstream, GatewayTestSupport.server())
                 .route(RouteConfig.builder("all").path("/**").upstream("backend")).build(),
                 GatewayOptions.defaults().withEventLoops(1));
@@ -81,9 +88,8 @@ class WebSocketAndProtocolsTest {
 
     @Test
     void webSocketFramesAreRelayedBothWaysAndCloseTravels() throws Exception {
-        WebSocket socket = client.createWebSocketClient(new WebSocketClientOptions())
-                .connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(plain.port())
-                        .setURI("/ws/chat").addHeader("Authorization", BEARER))
+        WebSocket socket = webSockets.connect(new WebSocketConnectOptions().setHost("127.0.0.1")
+                        .setPort(plain.port()).setURI("/ws/chat").addHeader("Authorization", BEARER))
                 .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         CompletableFuture<String> text = new CompletableFuture<>();
         CompletableFuture<Buffer> binary = new CompletableFuture<>();
@@ -99,6 +105,9 @@ class WebSocketAndProtocolsTest {
         socket.close((short) 1000, "bye");
         closed.get(10, TimeUnit.SECONDS);
         assertThat(upstream.next().header("X-Forwarded-For")).isEqualTo("127.0.0.1");
+        TestUpstream.WebSocketClose atUpstream = upstream.nextWebSocketClose();
+        assertThat(atUpstream.code()).isEqualTo((short) 1000);
+        assertThat(atUpstream.reason()).isEqualTo("bye");
     }
 
     @Test

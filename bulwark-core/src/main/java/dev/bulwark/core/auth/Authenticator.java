@@ -158,8 +158,9 @@ public final class Authenticator {
     }
 
     /**
-     * Takes the token out of {@code Sec-WebSocket-Protocol: bulwark.bearer, <token>[, other...]}, leaving the
-     * other entries (and the marker, which the gateway answers for when the upstream selects nothing).
+     * Takes the marker and the token out of {@code Sec-WebSocket-Protocol: bulwark.bearer, <token>[, other...]},
+     * leaving the other entries for the upstream. (Browsers insist that the answer selects one of their offers:
+     * the host answers with the marker when the upstream selects nothing.)
      */
     private static String takeWebSocketToken(Headers headers) {
         String offered = headers.get("Sec-WebSocket-Protocol");

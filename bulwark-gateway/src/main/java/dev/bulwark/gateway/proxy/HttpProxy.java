@@ -1,5 +1,6 @@
 package dev.bulwark.gateway.proxy;
 
+import dev.bulwark.api.Headers;
 import dev.bulwark.api.Reason;
 import dev.bulwark.api.Response;
 import dev.bulwark.core.config.UpstreamConfig;
@@ -16,10 +17,13 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 
+import java.net.ConnectException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -39,11 +43,14 @@ import java.util.concurrent.TimeoutException;
  * them. Bodies stream both ways with backpressure; the request body is counted against
  * {@link VertxExchange#bodyLimit()} and cut off with 413 before the upstream sees more than the limit. A body
  * a filter already read ({@link VertxExchange#bufferedBody()}) is sent as those exact bytes instead.
- * Unreachable upstreams give 502, silent ones 504. Must be called on its event loop; not thread-safe.
+ * Unreachable upstreams give 502, silent ones 504. A WebSocket upgrade opens the upstream socket first, with
+ * the handshake built from the exchange's request headers as the filters left them; a refused or broken
+ * upstream handshake gives the client a 502 problem. Must be called on its event loop; not thread-safe.
  */
 public final class HttpProxy {
 
     private static final String SOURCE = "proxy";
+    private static final String SEC_WEBSOCKET_PROTOCOL = "Sec-WebSocket-Protocol";
     private static final Set<String> WEBSOCKET_HANDSHAKE = Set.of("sec-websocket-key", "sec-websocket-version",
             "sec-websocket-extensions", "sec-websocket-protocol", "content-length");
 
@@ -143,48 +150,97 @@ public final class HttpProxy {
     }
 
     private CompletionStage<Response> forwardWebSocket(VertxExchange exchange, Target target) {
-        HttpServerRequest in = exchange.request();
+        // The handshake is built from what the filters left in the exchange (an authentication filter takes its
+        // token out of Sec-WebSocket-Protocol), never from the request as the client sent it.
+        MultiMap filtered = headerMap(exchange.requestHeaders());
         MultiMap headers = HttpHeaders.headers();
-        ProxyHeaders.copyRequest(in.headers(), headers, WEBSOCKET_HANDSHAKE);
-        setForwarded(exchange, headers);
+        ProxyHeaders.copyRequest(filtered, headers, WEBSOCKET_HANDSHAKE);
+        setForwarded(exchange, filtered, headers);
+        List<String> subProtocols = subProtocols(filtered);
         WebSocketConnectOptions options = new WebSocketConnectOptions()
                 .setHost(target.host)
                 .setPort(target.port)
                 .setSsl(target.ssl)
                 .setURI(target.uri(exchange.forwardPath(), exchange.rawQuery()))
                 .setHeaders(headers)
+                // Otherwise the handshake invents an Origin naming the upstream itself when the client sent none.
+                .setAllowOriginHeader(headers.contains(HttpHeaders.ORIGIN))
                 .setConnectTimeout(target.config.connectTimeout().toMillis())
                 .setTimeout(target.config.responseTimeout().toMillis());
-        String protocols = in.headers().get("Sec-WebSocket-Protocol");
-        if (protocols != null) {
-            List<String> requested = new ArrayList<>(2);
-            for (String protocol : protocols.split(",")) {
-                if (!protocol.isBlank()) {
-                    requested.add(protocol.trim());
-                }
-            }
-            options.setSubProtocols(requested);
+        if (!subProtocols.isEmpty()) {
+            options.setSubProtocols(subProtocols);
         }
         CompletableFuture<Response> result = new CompletableFuture<>();
         target.webSockets.connect(options).onComplete(connected -> {
             if (connected.failed()) {
-                result.complete(failure(exchange, target.config, connected.cause()));
+                result.complete(handshakeFailure(exchange, target.config, connected.cause()));
                 return;
             }
-            var upstream = connected.result();
+            WebSocket upstream = connected.result();
+            // Nothing is relayed until the client is upgraded too; the frames wait in the upstream socket.
             upstream.pause();
+            if (WebSocketUpgrade.lostBeforeRelaying(upstream)) {
+                result.complete(exchange.refuse(Reason.UPSTREAM_UNAVAILABLE, SOURCE, "upstream "
+                        + target.config.name() + " closed the websocket right after accepting it"));
+                return;
+            }
             result.complete(Response.streamed(101, new MultiMapHeaders(HttpHeaders.headers()),
-                    new WebSocketUpgrade(upstream)));
+                    new WebSocketUpgrade(upstream, exchange, target.config.name())));
         });
         return result;
     }
 
+    private static Response handshakeFailure(VertxExchange exchange, UpstreamConfig upstream, Throwable cause) {
+        if (cause instanceof UpgradeRejectedException rejected) {
+            return exchange.refuse(Reason.UPSTREAM_UNAVAILABLE, SOURCE, "upstream " + upstream.name()
+                    + " refused the websocket handshake with status " + rejected.getStatus());
+        }
+        if (cause instanceof TimeoutException) {
+            return failure(exchange, upstream, cause);
+        }
+        if (cause instanceof ConnectException) {
+            return exchange.refuse(Reason.UPSTREAM_UNAVAILABLE, SOURCE,
+                    "upstream " + upstream.name() + " is unreachable");
+        }
+        // A broken or silent handshake, or a subprotocol answer the WebSocket client refuses: one never offered,
+        // or none although some were (browsers fail those too).
+        return exchange.refuse(Reason.UPSTREAM_UNAVAILABLE, SOURCE, "upstream " + upstream.name()
+                + " failed the websocket handshake");
+    }
+
+    private static MultiMap headerMap(Headers headers) {
+        if (headers instanceof MultiMapHeaders native_) {
+            return native_.unwrap();
+        }
+        MultiMap copy = HttpHeaders.headers();
+        headers.forEach(copy::add);
+        return copy;
+    }
+
+    /** @return the offered subprotocols in order, from every {@code Sec-WebSocket-Protocol} field */
+    private static List<String> subProtocols(MultiMap headers) {
+        List<String> offered = new ArrayList<>(2);
+        for (String value : headers.getAll(SEC_WEBSOCKET_PROTOCOL)) {
+            for (String protocol : value.split(",")) {
+                String trimmed = protocol.trim();
+                if (!trimmed.isEmpty()) {
+                    offered.add(trimmed);
+                }
+            }
+        }
+        return offered;
+    }
+
     private static void setForwarded(VertxExchange exchange, MultiMap headers) {
+        setForwarded(exchange, exchange.request().headers(), headers);
+    }
+
+    private static void setForwarded(VertxExchange exchange, MultiMap incoming, MultiMap headers) {
         HttpServerRequest in = exchange.request();
         var authority = in.authority();
         String host = authority == null ? null
                 : authority.port() > 0 ? authority.host() + ":" + authority.port() : authority.host();
-        ProxyHeaders.setForwarded(in.headers(), headers, exchange.peer(), exchange.peerTrusted(),
+        ProxyHeaders.setForwarded(incoming, headers, exchange.peer(), exchange.peerTrusted(),
                 exchange.secure(), in.isSSL(), host);
         if (exchange.requestId() != null && !headers.contains("X-Request-Id")) {
             headers.set("X-Request-Id", exchange.requestId());

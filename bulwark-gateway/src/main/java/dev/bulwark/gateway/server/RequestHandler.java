@@ -167,8 +167,7 @@ final class RequestHandler implements Handler<HttpServerRequest> {
         }
         Object handle = answer.streamedBody();
         if (handle instanceof WebSocketUpgrade upgrade) {
-            upgrade.accept(request);
-            record(exchange, label, 101, 0);
+            record(exchange, label, upgrade.accept(request), 0);
             return;
         }
         out.setStatusCode(answer.status());
