@@ -102,8 +102,7 @@ public final class HttpProxy {
                 .setSsl(target.ssl)
                 .setURI(target.uri(exchange.forwardPath(), exchange.rawQuery()))
                 .setHeaders(headers)
-                .setConnectTimeout(upstream.connectTimeout().toMillis())
-                .setIdleTimeout(upstream.responseTimeout().toMillis());
+                .setConnectTimeout(upstream.connectTimeout().toMillis());
         CompletableFuture<Response> result = new CompletableFuture<>();
         target.client.request(options).onComplete(connected -> {
             if (connected.failed()) {
@@ -133,8 +132,9 @@ public final class HttpProxy {
             });
             if (buffered != null) {
                 out.end(buffered);
+                out.idleTimeout(upstream.responseTimeout().toMillis());
             } else {
-                new BodyRelay(exchange, out, result).start();
+                new BodyRelay(exchange, out, result, upstream.responseTimeout().toMillis()).start();
             }
         });
         return result;
@@ -304,11 +304,14 @@ public final class HttpProxy {
         private final CompletableFuture<Response> result;
         private final long limit;
         private final boolean lengthKnown;
+        private final long responseTimeoutMillis;
         private long received;
         private boolean started;
 
-        BodyRelay(VertxExchange exchange, HttpClientRequest out, CompletableFuture<Response> result) {
+        BodyRelay(VertxExchange exchange, HttpClientRequest out, CompletableFuture<Response> result,
+                  long responseTimeoutMillis) {
             this.exchange = exchange;
+            this.responseTimeoutMillis = responseTimeoutMillis;
             this.in = exchange.request();
             this.out = out;
             this.result = result;
@@ -318,7 +321,12 @@ public final class HttpProxy {
 
         void start() {
             in.handler(this::onData);
-            in.endHandler(ended -> out.end());
+            // The response timeout starts once the body is sent: a backend answers uploads only after reading
+            // them, and a large upload may take longer than the timeout while the backend is busy reading it.
+            in.endHandler(ended -> {
+                out.end();
+                out.idleTimeout(responseTimeoutMillis);
+            });
             in.exceptionHandler(failure -> out.reset());
             if ("100-continue".equalsIgnoreCase(in.headers().get("Expect"))) {
                 // Only now, after every filter accepted the request, is the client invited to send its body.
