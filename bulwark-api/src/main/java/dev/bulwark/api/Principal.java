@@ -11,13 +11,14 @@ import java.util.Objects;
  * @param userId    the subject ({@code sub})
  * @param sessionId the login session, or {@code null} for tokens of an external issuer without {@code sid}
  * @param issuer    who vouched for the user: Bulwark's own issuer or an external one
- * @param roles     the roles the credential carries
+ * @param roles       the roles the credential carries
+ * @param permissions permissions granted to the user directly, besides those of their roles
  * @param tenant    the tenant the credential is bound to, or {@code null}
  * @param expiresAt when the credential stops being accepted
  * @param method    how the credential arrived
  */
-public record Principal(String userId, String sessionId, String issuer, List<String> roles, String tenant,
-                        Instant expiresAt, Method method) {
+public record Principal(String userId, String sessionId, String issuer, List<String> roles,
+                        List<String> permissions, String tenant, Instant expiresAt, Method method) {
 
     /** Where a credential was found. */
     public enum Method {
@@ -35,6 +36,7 @@ public record Principal(String userId, String sessionId, String issuer, List<Str
         Objects.requireNonNull(userId, "userId");
         Objects.requireNonNull(issuer, "issuer");
         roles = List.copyOf(roles);
+        permissions = List.copyOf(permissions);
         Objects.requireNonNull(expiresAt, "expiresAt");
         Objects.requireNonNull(method, "method");
     }

@@ -137,7 +137,7 @@ public final class Authenticator {
             }
         }
         Principal principal = new Principal(claims.subject(), claims.sessionId(), claims.issuer(), claims.roles(),
-                claims.tenant(), claims.expiresAt(), method);
+                claims.permissions(), claims.tenant(), claims.expiresAt(), method);
         exchange.attribute(ExchangeAttributes.PRINCIPAL, principal);
         exchange.attribute(ExchangeAttributes.USER, claims.subject());
         if (claims.tenant() != null) {

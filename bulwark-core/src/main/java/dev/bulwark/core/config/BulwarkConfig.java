@@ -1,6 +1,7 @@
 package dev.bulwark.core.config;
 
 import dev.bulwark.core.auth.AuthConfig;
+import dev.bulwark.core.authz.AuthorizationConfig;
 import dev.bulwark.core.ratelimit.RateLimitConfig;
 
 import java.util.ArrayList;
@@ -22,16 +23,18 @@ import java.util.Map;
  * @param storage   where the gateway keeps shared state; {@code null} means {@link StorageConfig#MEMORY}
  * @param rateLimits rate-limit tiers by name, which policies and routes reference
  * @param auth      logins, tokens and sessions; {@code null} when the gateway authenticates nobody
+ * @param authorization the permissions each role grants; {@link AuthorizationConfig#EMPTY} when absent
  */
 public record BulwarkConfig(Mode mode, ServerConfig server, Map<String, UpstreamConfig> upstreams,
                             PolicyConfig defaults, Map<String, PolicyConfig> policies, List<RouteConfig> routes,
-                            StorageConfig storage, Map<String, RateLimitConfig> rateLimits, AuthConfig auth) {
+                            StorageConfig storage, Map<String, RateLimitConfig> rateLimits, AuthConfig auth,
+                            AuthorizationConfig authorization) {
 
-    /** A configuration without an {@code auth} section. */
+    /** A configuration without {@code auth} and {@code authorization} sections. */
     public BulwarkConfig(Mode mode, ServerConfig server, Map<String, UpstreamConfig> upstreams,
                          PolicyConfig defaults, Map<String, PolicyConfig> policies, List<RouteConfig> routes,
                          StorageConfig storage, Map<String, RateLimitConfig> rateLimits) {
-        this(mode, server, upstreams, defaults, policies, routes, storage, rateLimits, null);
+        this(mode, server, upstreams, defaults, policies, routes, storage, rateLimits, null, null);
     }
 
     /** A configuration without rate-limit tiers. */
@@ -52,6 +55,7 @@ public record BulwarkConfig(Mode mode, ServerConfig server, Map<String, Upstream
         policies = Map.copyOf(policies);
         routes = List.copyOf(routes);
         rateLimits = rateLimits == null ? Map.of() : Map.copyOf(rateLimits);
+        authorization = authorization == null ? AuthorizationConfig.EMPTY : authorization;
     }
 
     /** @return a builder: development mode, default server, {@link PolicyConfig#DEFAULTS}, nothing else */
@@ -74,6 +78,7 @@ public record BulwarkConfig(Mode mode, ServerConfig server, Map<String, Upstream
         private final List<RouteConfig> routes = new ArrayList<>();
         private final Map<String, RateLimitConfig> rateLimits = new LinkedHashMap<>();
         private AuthConfig auth;
+        private AuthorizationConfig authorization;
 
         private Builder() {
         }
@@ -156,8 +161,15 @@ public record BulwarkConfig(Mode mode, ServerConfig server, Map<String, Upstream
             return auth(auth.build());
         }
 
+        /** Sets the role matrix routes' {@code access} rules are checked against. */
+        public Builder authorization(AuthorizationConfig authorization) {
+            this.authorization = authorization;
+            return this;
+        }
+
         public BulwarkConfig build() {
-            return new BulwarkConfig(mode, server, upstreams, defaults, policies, routes, storage, rateLimits, auth);
+            return new BulwarkConfig(mode, server, upstreams, defaults, policies, routes, storage, rateLimits, auth,
+                    authorization);
         }
     }
 }

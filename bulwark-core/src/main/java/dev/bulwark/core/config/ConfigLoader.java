@@ -13,6 +13,8 @@ import dev.bulwark.core.auth.external.ExternalIssuerConfig;
 import dev.bulwark.core.auth.password.PasswordHashingConfig;
 import dev.bulwark.core.auth.password.PasswordPolicyConfig;
 import dev.bulwark.core.auth.token.TokenAlgorithm;
+import dev.bulwark.core.authz.AccessConfig;
+import dev.bulwark.core.authz.AuthorizationConfig;
 import dev.bulwark.core.bodylimit.BodyLimitConfig;
 import dev.bulwark.core.cors.CorsConfig;
 import dev.bulwark.core.headers.SecurityHeadersConfig;
@@ -77,7 +79,8 @@ public final class ConfigLoader {
     private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     private static final List<String> ROOT_KEYS =
-            List.of("mode", "server", "upstreams", "defaults", "policies", "routes", "storage", "rateLimits", "auth");
+            List.of("mode", "server", "upstreams", "defaults", "policies", "routes", "storage", "rateLimits", "auth",
+                    "authorization");
     private static final List<String> SERVER_KEYS = List.of("host", "port", "tls", "http2", "adminPort",
             "trustedProxies", "allowedHosts", "maxHeaderCount", "maxHeaderBytes", "shutdownTimeout",
             "fallbackUpstream", "accessLog");
@@ -85,9 +88,12 @@ public final class ConfigLoader {
     private static final List<String> UPSTREAM_KEYS =
             List.of("url", "connectTimeout", "responseTimeout", "maxConnections", "http2");
     private static final List<String> POLICY_KEYS =
-            List.of("requestId", "headers", "cors", "bodyLimit", "rateLimit", "auth");
+            List.of("requestId", "headers", "cors", "bodyLimit", "rateLimit", "auth", "access");
     private static final List<String> ROUTE_KEYS = List.of("id", "match", "upstream", "policies", "policy",
-            "requestId", "headers", "cors", "bodyLimit", "webhook", "idempotency", "rateLimit", "auth");
+            "requestId", "headers", "cors", "bodyLimit", "webhook", "idempotency", "rateLimit", "auth", "access");
+    private static final List<String> AUTHORIZATION_KEYS = List.of("roles", "actions");
+    private static final List<String> ACCESS_KEYS = List.of("roles", "permissions");
+    private static final List<String> ANY_ALL_KEYS = List.of("anyOf", "allOf");
     private static final List<String> AUTH_KEYS = List.of("issuer", "audience", "masterKey", "registration",
             "revocationSync", "tokenCacheSize", "endpoints", "accessToken", "refreshToken", "sessions", "password",
             "lockout", "cookies", "issuers");
@@ -239,6 +245,7 @@ public final class ConfigLoader {
                     (name, value) -> builder.policy(name, policy(value, child("policies", name)))));
             with(keys, "storage", node -> builder.storage(storage(node, "storage")));
             with(keys, "auth", node -> builder.auth(auth(node, "auth")));
+            with(keys, "authorization", node -> builder.authorization(authorization(node, "authorization")));
             with(keys, "rateLimits", node -> entries(node, "rateLimits",
                     (name, value) -> builder.rateLimit(name, rateLimitTier(value, child("rateLimits", name)))));
             with(keys, "routes", node -> {
@@ -492,7 +499,50 @@ public final class ConfigLoader {
             with(keys, "bodyLimit", n -> b.bodyLimit(bodyLimit(n, child(path, "bodyLimit"))));
             with(keys, "rateLimit", n -> ifSet(rateLimitTierNames(n, child(path, "rateLimit")), b::rateLimit));
             with(keys, "auth", n -> b.auth(routeAuth(n, child(path, "auth"))));
+            with(keys, "access", n -> b.access(access(n, child(path, "access"))));
             return b.build();
+        }
+
+        private AuthorizationConfig authorization(JsonNode node, String path) {
+            Map<String, JsonNode> keys = object(node, path, AUTHORIZATION_KEYS);
+            if (keys == null) {
+                return null;
+            }
+            Map<String, List<String>> roles = new LinkedHashMap<>();
+            with(keys, "roles", n -> entries(n, child(path, "roles"), (role, permissions) ->
+                    ifSet(strings(permissions, child(child(path, "roles"), role)), list -> roles.put(role, list))));
+            Map<String, String> actions = new LinkedHashMap<>(AuthorizationConfig.DEFAULT_ACTIONS);
+            with(keys, "actions", n -> entries(n, child(path, "actions"), (method, action) ->
+                    ifSet(string(action, child(child(path, "actions"), method)), value -> actions.put(method, value))));
+            return new AuthorizationConfig(roles, actions);
+        }
+
+        /** {@code {roles: [..] or {anyOf, allOf}, permissions: [..] or {anyOf, allOf}}}; a plain list means anyOf. */
+        private AccessConfig access(JsonNode node, String path) {
+            Map<String, JsonNode> keys = object(node, path, ACCESS_KEYS);
+            if (keys == null) {
+                return null;
+            }
+            List<List<String>> roles = anyAll(keys.get("roles"), child(path, "roles"));
+            List<List<String>> permissions = anyAll(keys.get("permissions"), child(path, "permissions"));
+            return new AccessConfig(roles.get(0), roles.get(1), permissions.get(0), permissions.get(1));
+        }
+
+        private List<List<String>> anyAll(JsonNode node, String path) {
+            if (node == null) {
+                return List.of(List.of(), List.of());
+            }
+            if (!node.isObject()) {
+                List<String> any = strings(node, path);
+                return List.of(any == null ? List.of() : any, List.of());
+            }
+            Map<String, JsonNode> keys = object(node, path, ANY_ALL_KEYS);
+            if (keys == null) {
+                return List.of(List.of(), List.of());
+            }
+            List<String> any = optional(keys, path, "anyOf", this::strings);
+            List<String> all = optional(keys, path, "allOf", this::strings);
+            return List.of(any == null ? List.of() : any, all == null ? List.of() : all);
         }
 
         /** {@code required}, {@code optional}, {@code off}/{@code false}, or {@code {mode, issuers, queryParameter}}. */

@@ -1,6 +1,7 @@
 package dev.bulwark.core.config;
 
 import dev.bulwark.core.auth.AuthRouteConfig;
+import dev.bulwark.core.authz.AccessConfig;
 import dev.bulwark.core.bodylimit.BodyLimitConfig;
 import dev.bulwark.core.cors.CorsConfig;
 import dev.bulwark.core.headers.SecurityHeadersConfig;
@@ -20,9 +21,11 @@ import java.util.List;
  * @param rateLimit names of the {@code rateLimits} tiers that apply, all of which must allow a request; empty
  *                  means rate limiting is off ({@code rateLimit: none})
  * @param auth      whether requests need a verified credential ({@code null}: not set here, which ends up off)
+ * @param access    roles and permissions a caller needs ({@code null}: none)
  */
 public record PolicyConfig(RequestIdConfig requestId, SecurityHeadersConfig headers, CorsConfig cors,
-                           BodyLimitConfig bodyLimit, List<String> rateLimit, AuthRouteConfig auth) {
+                           BodyLimitConfig bodyLimit, List<String> rateLimit, AuthRouteConfig auth,
+                           AccessConfig access) {
 
     public PolicyConfig {
         rateLimit = rateLimit == null ? null : List.copyOf(rateLimit);
@@ -31,7 +34,7 @@ public record PolicyConfig(RequestIdConfig requestId, SecurityHeadersConfig head
     /** A policy that sets no rate-limit tiers. */
     public PolicyConfig(RequestIdConfig requestId, SecurityHeadersConfig headers, CorsConfig cors,
                         BodyLimitConfig bodyLimit) {
-        this(requestId, headers, cors, bodyLimit, null, null);
+        this(requestId, headers, cors, bodyLimit, null, null, null);
     }
 
     /** A policy that sets nothing. */
@@ -52,7 +55,8 @@ public record PolicyConfig(RequestIdConfig requestId, SecurityHeadersConfig head
                 override.cors != null ? override.cors : cors,
                 override.bodyLimit != null ? override.bodyLimit : bodyLimit,
                 override.rateLimit != null ? override.rateLimit : rateLimit,
-                override.auth != null ? override.auth : auth);
+                override.auth != null ? override.auth : auth,
+                override.access != null ? override.access : access);
     }
 
     /** @return a builder for a policy that sets nothing until told to */
@@ -68,6 +72,7 @@ public record PolicyConfig(RequestIdConfig requestId, SecurityHeadersConfig head
         private BodyLimitConfig bodyLimit;
         private List<String> rateLimit;
         private AuthRouteConfig auth;
+        private AccessConfig access;
 
         private Builder() {
         }
@@ -129,8 +134,14 @@ public record PolicyConfig(RequestIdConfig requestId, SecurityHeadersConfig head
             return this;
         }
 
+        /** Sets the roles and permissions a caller needs; the route must authenticate. */
+        public Builder access(AccessConfig access) {
+            this.access = access;
+            return this;
+        }
+
         public PolicyConfig build() {
-            return new PolicyConfig(requestId, headers, cors, bodyLimit, rateLimit, auth);
+            return new PolicyConfig(requestId, headers, cors, bodyLimit, rateLimit, auth, access);
         }
     }
 }

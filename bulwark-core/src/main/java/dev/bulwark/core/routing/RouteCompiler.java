@@ -8,6 +8,10 @@ import dev.bulwark.core.auth.AuthServices;
 import dev.bulwark.core.auth.AuthenticationFilter;
 import dev.bulwark.core.auth.identity.AuthEndpoints;
 import dev.bulwark.core.auth.token.MasterKey;
+import dev.bulwark.core.authz.AccessConfig;
+import dev.bulwark.core.authz.AuthorizationConfig;
+import dev.bulwark.core.authz.AuthorizationFilter;
+import dev.bulwark.core.authz.RolePermissions;
 import dev.bulwark.core.bodylimit.BodyLimitConfig;
 import dev.bulwark.core.bodylimit.BodyLimitFilter;
 import dev.bulwark.core.chain.FilterChain;
@@ -166,6 +170,9 @@ public final class RouteCompiler {
                     RateLimitTier.problems(name, config.rateLimits().get(name), "rateLimits." + name)));
             if (config.auth() != null) {
                 auth(config.auth());
+            }
+            for (String[] problem : config.authorization().problems()) {
+                problem("authorization." + problem[0], problem[1]);
             }
             Map<String, Integer> ids = new HashMap<>();
             for (int i = 0; i < config.routes().size(); i++) {
@@ -332,6 +339,37 @@ public final class RouteCompiler {
             }
             if (policy.auth() != null && policy.auth().isOn()) {
                 routeAuth(policy.auth(), path + ".auth");
+            }
+            if (policy.access() != null) {
+                access(policy.access(), path + ".access");
+            }
+        }
+
+        private void access(AccessConfig access, String path) {
+            List<String> known = new ArrayList<>(config.authorization().roles().keySet());
+            checkRoles(access.anyRoles(), path + ".roles.anyOf", known);
+            checkRoles(access.allRoles(), path + ".roles.allOf", known);
+            checkPermissions(access.anyPermissions(), path + ".permissions.anyOf");
+            checkPermissions(access.allPermissions(), path + ".permissions.allOf");
+        }
+
+        private void checkRoles(List<String> roles, String path, List<String> known) {
+            for (int i = 0; i < roles.size(); i++) {
+                if (!known.isEmpty() && !known.contains(roles.get(i))) {
+                    problem(path + "[" + i + "]", quote(roles.get(i)) + " is not a role of authorization.roles"
+                            + " (defined: " + String.join(", ", known) + ")");
+                }
+            }
+        }
+
+        private void checkPermissions(List<String> permissions, String path) {
+            for (int i = 0; i < permissions.size(); i++) {
+                try {
+                    new AuthorizationFilter(AccessConfig.anyPermission(permissions.get(i)),
+                            new RolePermissions(AuthorizationConfig.EMPTY));
+                } catch (IllegalArgumentException e) {
+                    problem(path + "[" + i + "]", e.getMessage());
+                }
             }
         }
 
@@ -535,6 +573,7 @@ public final class RouteCompiler {
         // ---- building, once everything is known to be valid ----
 
         CompiledRoutes build() {
+            RolePermissions roleMatrix = new RolePermissions(config.authorization());
             if (config.auth() != null && services.auth() == null) {
                 throw new IllegalStateException("the configuration has an auth section but no auth services were given");
             }
@@ -567,6 +606,9 @@ public final class RouteCompiler {
                     }
                     if (effective.auth() != null && effective.auth().isOn()) {
                         filters.add(new AuthenticationFilter(effective.auth(), services.auth().authenticator()));
+                    }
+                    if (effective.access() != null && !effective.access().isEmpty()) {
+                        filters.add(new AuthorizationFilter(effective.access(), roleMatrix));
                     }
                     if (route.webhook() != null) {
                         filters.add(new WebhookFilter(WebhookVerifiers.create(route.webhook(), mode),

@@ -231,7 +231,7 @@ public final class Identity {
 
     private IssuedAccessToken issue(User user, String sessionId) {
         String tenant = user.tenants().size() == 1 ? user.tenants().iterator().next() : null;
-        return issuer.issue(user.id(), sessionId, List.copyOf(user.roles()), tenant);
+        return issuer.issue(user.id(), sessionId, List.copyOf(user.roles()), List.copyOf(user.permissions()), tenant);
     }
 
     // ---- refresh ----

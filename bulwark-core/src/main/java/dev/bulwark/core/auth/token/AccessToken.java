@@ -18,10 +18,18 @@ import java.util.Objects;
  * @param tenant    {@code tenant}, or {@code null}
  * @param issuedAt  {@code iat}
  * @param expiresAt {@code exp}
- * @param keyId     the {@code kid} that verified it
+ * @param keyId       the {@code kid} that verified it
+ * @param permissions {@code perms}: permissions granted to the user directly (besides their roles'), empty
+ *                    when absent
  */
 public record AccessToken(String issuer, String subject, String sessionId, String tokenId, List<String> roles, String tenant,
-                          Instant issuedAt, Instant expiresAt, String keyId) {
+                          Instant issuedAt, Instant expiresAt, String keyId, List<String> permissions) {
+
+    /** A token without direct permissions. */
+    public AccessToken(String issuer, String subject, String sessionId, String tokenId, List<String> roles,
+                       String tenant, Instant issuedAt, Instant expiresAt, String keyId) {
+        this(issuer, subject, sessionId, tokenId, roles, tenant, issuedAt, expiresAt, keyId, List.of());
+    }
 
     public AccessToken {
         Objects.requireNonNull(issuer, "issuer");
@@ -30,5 +38,6 @@ public record AccessToken(String issuer, String subject, String sessionId, Strin
         Objects.requireNonNull(issuedAt, "issuedAt");
         Objects.requireNonNull(expiresAt, "expiresAt");
         Objects.requireNonNull(keyId, "keyId");
+        permissions = List.copyOf(permissions);
     }
 }

@@ -48,6 +48,15 @@ public final class AccessTokenIssuer {
      * @throws IllegalStateException when signing fails (a broken key)
      */
     public IssuedAccessToken issue(String subject, String sessionId, List<String> roles, String tenant) {
+        return issue(subject, sessionId, roles, List.of(), tenant);
+    }
+
+    /**
+     * Like {@link #issue(String, String, List, String)}, with permissions granted to the user directly, written
+     * as the {@code perms} claim when there are any.
+     */
+    public IssuedAccessToken issue(String subject, String sessionId, List<String> roles, List<String> permissions,
+                                   String tenant) {
         Objects.requireNonNull(subject, "subject");
         Objects.requireNonNull(sessionId, "sessionId");
         List<String> roleList = List.copyOf(roles);
@@ -68,6 +77,9 @@ public final class AccessTokenIssuer {
                 .claim("roles", roleList);
         if (tenant != null) {
             claims.claim("tenant", tenant);
+        }
+        if (!permissions.isEmpty()) {
+            claims.claim("perms", List.copyOf(permissions));
         }
         KeyRing.Signing signing = ring.activeSigning();
         RingKey key = signing.key();

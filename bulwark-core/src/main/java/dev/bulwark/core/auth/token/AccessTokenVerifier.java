@@ -152,9 +152,11 @@ public final class AccessTokenVerifier implements TokenVerifier {
                 return refuse(TokenFailure.MISSING_CLAIM);
             }
             List<String> roles = claims.getStringListClaim("roles");
+            List<String> permissions = claims.getStringListClaim("perms");
             String tenant = claims.getStringClaim("tenant");
             return new TokenVerification.Verified(new AccessToken(config.issuer(), subject, sessionId, tokenId,
-                    roles == null ? List.of() : roles, tenant, iat.toInstant(), exp.toInstant(), kid));
+                    roles == null ? List.of() : roles, tenant, iat.toInstant(), exp.toInstant(), kid,
+                    permissions == null ? List.of() : permissions));
         } catch (ParseException | NullPointerException wrongType) {
             // A role list with a null or a number, a numeric sid: the issuer never writes these.
             return refuse(TokenFailure.MALFORMED);

@@ -1,0 +1,91 @@
+package dev.bulwark.core.authz;
+
+import dev.bulwark.api.Chain;
+import dev.bulwark.api.Exchange;
+import dev.bulwark.api.ExchangeAttributes;
+import dev.bulwark.api.Principal;
+import dev.bulwark.api.Reason;
+import dev.bulwark.api.Response;
+import dev.bulwark.api.SecurityFilter;
+import dev.bulwark.api.Stage;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Enforces a route's {@link AccessConfig} against the authenticated principal's roles and the permissions those
+ * roles grant ({@link RolePermissions}), before the backend is reached. A caller without what the route needs
+ * gets a 403 problem ({@code ROLE_MISSING} or {@code PERMISSION_MISSING}) whose detail names the missing
+ * requirement, never the caller's own roles. An anonymous caller (optional authentication) is refused like one
+ * with no roles. Runs after authentication (the chain refuses to build otherwise). Thread-safe.
+ */
+public final class AuthorizationFilter implements SecurityFilter {
+
+    private final AccessConfig access;
+    private final RolePermissions matrix;
+
+    /**
+     * @throws IllegalArgumentException when a permission template is invalid
+     */
+    public AuthorizationFilter(AccessConfig access, RolePermissions matrix) {
+        this.access = Objects.requireNonNull(access, "access");
+        this.matrix = Objects.requireNonNull(matrix, "matrix");
+        for (String permission : access.anyPermissions()) {
+            check(permission);
+        }
+        for (String permission : access.allPermissions()) {
+            check(permission);
+        }
+    }
+
+    private static void check(String permission) {
+        String problem = PermissionPattern.problem(permission, true);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
+    }
+
+    @Override
+    public Stage stage() {
+        return Stage.AUTHORIZATION;
+    }
+
+    @Override
+    public CompletionStage<Response> filter(Exchange exchange, Chain chain) {
+        Principal principal = exchange.attribute(ExchangeAttributes.PRINCIPAL);
+        List<String> roles = principal == null ? List.of() : principal.roles();
+        if (!access.anyRoles().isEmpty() && access.anyRoles().stream().noneMatch(roles::contains)) {
+            return refuse(exchange, Reason.ROLE_MISSING, "needs one of the roles " + access.anyRoles());
+        }
+        for (String role : access.allRoles()) {
+            if (!roles.contains(role)) {
+                return refuse(exchange, Reason.ROLE_MISSING, "needs the role " + role);
+            }
+        }
+        String action = matrix.action(exchange.method());
+        List<String> extra = principal == null ? List.of() : principal.permissions();
+        if (!access.anyPermissions().isEmpty() && access.anyPermissions().stream()
+                .noneMatch(template -> matrix.grants(roles, extra, fill(template, action)))) {
+            return refuse(exchange, Reason.PERMISSION_MISSING, "needs one of the permissions "
+                    + access.anyPermissions().stream().map(template -> fill(template, action)).toList());
+        }
+        for (String template : access.allPermissions()) {
+            String permission = fill(template, action);
+            if (!matrix.grants(roles, extra, permission)) {
+                return refuse(exchange, Reason.PERMISSION_MISSING, "needs the permission " + permission);
+            }
+        }
+        return chain.proceed(exchange);
+    }
+
+    /** A method the action map does not know fills {@code {action}} with its own lower-case name. */
+    private static String fill(String template, String action) {
+        return template.replace("{action}", action == null ? "unknown" : action);
+    }
+
+    private static CompletionStage<Response> refuse(Exchange exchange, Reason reason, String detail) {
+        return CompletableFuture.completedFuture(exchange.refuse(reason, "authorization", detail));
+    }
+}
