@@ -19,6 +19,7 @@ import dev.bulwark.core.bodylimit.BodyLimitConfig;
 import dev.bulwark.core.cors.CorsConfig;
 import dev.bulwark.core.headers.SecurityHeadersConfig;
 import dev.bulwark.core.idempotency.IdempotencyConfig;
+import dev.bulwark.core.iprules.IpRulesConfig;
 import dev.bulwark.core.ratelimit.OnStoreFailure;
 import dev.bulwark.core.ratelimit.RateLimitConfig;
 import dev.bulwark.core.ratelimit.RateLimitTier;
@@ -83,14 +84,16 @@ public final class ConfigLoader {
                     "authorization");
     private static final List<String> SERVER_KEYS = List.of("host", "port", "tls", "http2", "adminPort",
             "trustedProxies", "allowedHosts", "maxHeaderCount", "maxHeaderBytes", "shutdownTimeout",
-            "fallbackUpstream", "accessLog");
+            "fallbackUpstream", "accessLog", "ipRules");
     private static final List<String> TLS_KEYS = List.of("certificate", "privateKey");
     private static final List<String> UPSTREAM_KEYS =
             List.of("url", "connectTimeout", "responseTimeout", "maxConnections", "http2");
     private static final List<String> POLICY_KEYS =
-            List.of("requestId", "headers", "cors", "bodyLimit", "rateLimit", "auth", "access");
+            List.of("requestId", "headers", "cors", "bodyLimit", "rateLimit", "auth", "access", "ipRules");
     private static final List<String> ROUTE_KEYS = List.of("id", "match", "upstream", "policies", "policy",
-            "requestId", "headers", "cors", "bodyLimit", "webhook", "idempotency", "rateLimit", "auth", "access");
+            "requestId", "headers", "cors", "bodyLimit", "webhook", "idempotency", "rateLimit", "auth", "access",
+            "ipRules");
+    private static final List<String> IP_RULES_KEYS = List.of("allow", "deny");
     private static final List<String> AUTHORIZATION_KEYS = List.of("roles", "actions");
     private static final List<String> ACCESS_KEYS = List.of("roles", "permissions");
     private static final List<String> ANY_ALL_KEYS = List.of("anyOf", "allOf");
@@ -292,6 +295,7 @@ public final class ConfigLoader {
             with(keys, "shutdownTimeout", n -> ifSet(duration(n, child(path, "shutdownTimeout")), b::shutdownTimeout));
             with(keys, "fallbackUpstream", n -> b.fallbackUpstream(string(n, child(path, "fallbackUpstream"))));
             with(keys, "accessLog", n -> ifSet(bool(n, child(path, "accessLog")), b::accessLog));
+            with(keys, "ipRules", n -> ifSet(ipRules(n, child(path, "ipRules")), b::ipRules));
             return b.build();
         }
 
@@ -500,7 +504,18 @@ public final class ConfigLoader {
             with(keys, "rateLimit", n -> ifSet(rateLimitTierNames(n, child(path, "rateLimit")), b::rateLimit));
             with(keys, "auth", n -> b.auth(routeAuth(n, child(path, "auth"))));
             with(keys, "access", n -> b.access(access(n, child(path, "access"))));
+            with(keys, "ipRules", n -> b.ipRules(ipRules(n, child(path, "ipRules"))));
             return b.build();
+        }
+
+        private IpRulesConfig ipRules(JsonNode node, String path) {
+            Map<String, JsonNode> keys = object(node, path, IP_RULES_KEYS);
+            if (keys == null) {
+                return null;
+            }
+            List<String> allow = optional(keys, path, "allow", this::strings);
+            List<String> deny = optional(keys, path, "deny", this::strings);
+            return new IpRulesConfig(allow == null ? List.of() : allow, deny == null ? List.of() : deny);
         }
 
         private AuthorizationConfig authorization(JsonNode node, String path) {

@@ -2,6 +2,7 @@ package dev.bulwark.core.config;
 
 import dev.bulwark.core.auth.AuthRouteConfig;
 import dev.bulwark.core.authz.AccessConfig;
+import dev.bulwark.core.iprules.IpRulesConfig;
 import dev.bulwark.core.bodylimit.BodyLimitConfig;
 import dev.bulwark.core.cors.CorsConfig;
 import dev.bulwark.core.headers.SecurityHeadersConfig;
@@ -22,10 +23,11 @@ import java.util.List;
  *                  means rate limiting is off ({@code rateLimit: none})
  * @param auth      whether requests need a verified credential ({@code null}: not set here, which ends up off)
  * @param access    roles and permissions a caller needs ({@code null}: none)
+ * @param ipRules   client addresses allowed and denied, on top of {@code server.ipRules} ({@code null}: none)
  */
 public record PolicyConfig(RequestIdConfig requestId, SecurityHeadersConfig headers, CorsConfig cors,
                            BodyLimitConfig bodyLimit, List<String> rateLimit, AuthRouteConfig auth,
-                           AccessConfig access) {
+                           AccessConfig access, IpRulesConfig ipRules) {
 
     public PolicyConfig {
         rateLimit = rateLimit == null ? null : List.copyOf(rateLimit);
@@ -34,7 +36,7 @@ public record PolicyConfig(RequestIdConfig requestId, SecurityHeadersConfig head
     /** A policy that sets no rate-limit tiers. */
     public PolicyConfig(RequestIdConfig requestId, SecurityHeadersConfig headers, CorsConfig cors,
                         BodyLimitConfig bodyLimit) {
-        this(requestId, headers, cors, bodyLimit, null, null, null);
+        this(requestId, headers, cors, bodyLimit, null, null, null, null);
     }
 
     /** A policy that sets nothing. */
@@ -56,7 +58,8 @@ public record PolicyConfig(RequestIdConfig requestId, SecurityHeadersConfig head
                 override.bodyLimit != null ? override.bodyLimit : bodyLimit,
                 override.rateLimit != null ? override.rateLimit : rateLimit,
                 override.auth != null ? override.auth : auth,
-                override.access != null ? override.access : access);
+                override.access != null ? override.access : access,
+                override.ipRules != null ? override.ipRules : ipRules);
     }
 
     /** @return a builder for a policy that sets nothing until told to */
@@ -73,6 +76,7 @@ public record PolicyConfig(RequestIdConfig requestId, SecurityHeadersConfig head
         private List<String> rateLimit;
         private AuthRouteConfig auth;
         private AccessConfig access;
+        private IpRulesConfig ipRules;
 
         private Builder() {
         }
@@ -140,8 +144,14 @@ public record PolicyConfig(RequestIdConfig requestId, SecurityHeadersConfig head
             return this;
         }
 
+        /** Sets client-address rules; the global {@code server.ipRules} apply on top. */
+        public Builder ipRules(IpRulesConfig ipRules) {
+            this.ipRules = ipRules;
+            return this;
+        }
+
         public PolicyConfig build() {
-            return new PolicyConfig(requestId, headers, cors, bodyLimit, rateLimit, auth, access);
+            return new PolicyConfig(requestId, headers, cors, bodyLimit, rateLimit, auth, access, ipRules);
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.bulwark.core.config;
 
+import dev.bulwark.core.iprules.IpRulesConfig;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -22,11 +24,12 @@ import java.util.List;
  * @param shutdownTimeout  how long in-flight requests may finish on shutdown (default 30 s)
  * @param fallbackUpstream upstream for requests no route matches, or {@code null} to answer 404
  * @param accessLog        whether to write one JSON access-log line per request (default true)
+ * @param ipRules          client addresses allowed and denied on every route and built-in path
  */
 public record ServerConfig(String host, int port, TlsConfig tls, boolean http2, Integer adminPort,
                            List<String> trustedProxies, List<String> allowedHosts, int maxHeaderCount,
                            int maxHeaderBytes, Duration shutdownTimeout, String fallbackUpstream,
-                           boolean accessLog) {
+                           boolean accessLog, IpRulesConfig ipRules) {
 
     /** The documented defaults: {@code 0.0.0.0:8080}, plain HTTP with h2c, no admin port, access log on. */
     public static final ServerConfig DEFAULT = builder().build();
@@ -34,6 +37,7 @@ public record ServerConfig(String host, int port, TlsConfig tls, boolean http2, 
     public ServerConfig {
         trustedProxies = List.copyOf(trustedProxies);
         allowedHosts = List.copyOf(allowedHosts);
+        ipRules = ipRules == null ? IpRulesConfig.NONE : ipRules;
     }
 
     /** @return a builder starting from the documented defaults */
@@ -50,6 +54,7 @@ public record ServerConfig(String host, int port, TlsConfig tls, boolean http2, 
         private Integer adminPort;
         private List<String> trustedProxies = List.of();
         private List<String> allowedHosts = List.of();
+        private IpRulesConfig ipRules = IpRulesConfig.NONE;
         private int maxHeaderCount = 100;
         private int maxHeaderBytes = 16384;
         private Duration shutdownTimeout = Duration.ofSeconds(30);
@@ -131,9 +136,15 @@ public record ServerConfig(String host, int port, TlsConfig tls, boolean http2, 
             return this;
         }
 
+        /** Sets the global client-address rules. */
+        public Builder ipRules(IpRulesConfig rules) {
+            this.ipRules = rules;
+            return this;
+        }
+
         public ServerConfig build() {
             return new ServerConfig(host, port, tls, http2, adminPort, trustedProxies, allowedHosts, maxHeaderCount,
-                    maxHeaderBytes, shutdownTimeout, fallbackUpstream, accessLog);
+                    maxHeaderBytes, shutdownTimeout, fallbackUpstream, accessLog, ipRules);
         }
     }
 }

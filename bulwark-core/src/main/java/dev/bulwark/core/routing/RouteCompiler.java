@@ -31,6 +31,8 @@ import dev.bulwark.core.edge.HostAllowlistFilter;
 import dev.bulwark.core.headers.SecurityHeadersConfig;
 import dev.bulwark.core.headers.SecurityHeadersFilter;
 import dev.bulwark.core.idempotency.IdempotencyConfig;
+import dev.bulwark.core.iprules.IpRulesConfig;
+import dev.bulwark.core.iprules.IpRulesFilter;
 import dev.bulwark.core.idempotency.IdempotencyFilter;
 import dev.bulwark.core.webhook.WebhookConfig;
 import dev.bulwark.core.webhook.WebhookFilter;
@@ -207,6 +209,7 @@ public final class RouteCompiler {
             for (int i = 0; i < hosts.size(); i++) {
                 hostPattern(hosts.get(i), path + ".allowedHosts[" + i + "]");
             }
+            problems.addAll(IpRulesConfig.problems(server.ipRules(), path + ".ipRules"));
             positive(server.maxHeaderCount(), path + ".maxHeaderCount");
             positive(server.maxHeaderBytes(), path + ".maxHeaderBytes");
             duration(server.shutdownTimeout(), path + ".shutdownTimeout", false);
@@ -342,6 +345,9 @@ public final class RouteCompiler {
             }
             if (policy.access() != null) {
                 access(policy.access(), path + ".access");
+            }
+            if (policy.ipRules() != null) {
+                problems.addAll(IpRulesConfig.problems(policy.ipRules(), path + ".ipRules"));
             }
         }
 
@@ -607,6 +613,10 @@ public final class RouteCompiler {
                     if (effective.auth() != null && effective.auth().isOn()) {
                         filters.add(new AuthenticationFilter(effective.auth(), services.auth().authenticator()));
                     }
+                    IpRulesFilter ipRules = IpRulesFilter.combine(server.ipRules(), effective.ipRules());
+                    if (!ipRules.restrictsNothing()) {
+                        filters.add(ipRules);
+                    }
                     if (effective.access() != null && !effective.access().isEmpty()) {
                         filters.add(new AuthorizationFilter(effective.access(), roleMatrix));
                     }
@@ -633,8 +643,13 @@ public final class RouteCompiler {
             UpstreamConfig fallbackUpstream = server.fallbackUpstream() == null
                     ? null : config.upstreams().get(server.fallbackUpstream());
             PolicyConfig withoutCors = new PolicyConfig(defaults.requestId(), defaults.headers(), null, defaults.bodyLimit());
-            FilterChain fallback = new FilterChain(FALLBACK_CHAIN_ID,
-                    filters(withoutCors, hostAllowlist, headerLimit, fallbackUpstream != null));
+            List<SecurityFilter> fallbackFilters = filters(withoutCors, hostAllowlist, headerLimit,
+                    fallbackUpstream != null);
+            IpRulesFilter globalIpRules = IpRulesFilter.combine(server.ipRules(), null);
+            if (!globalIpRules.restrictsNothing()) {
+                fallbackFilters.add(globalIpRules);
+            }
+            FilterChain fallback = new FilterChain(FALLBACK_CHAIN_ID, fallbackFilters);
             if (!problems.isEmpty()) {
                 throw new ConfigException(problems);
             }
@@ -656,6 +671,10 @@ public final class RouteCompiler {
             if (effective.rateLimit() != null && !effective.rateLimit().isEmpty()) {
                 filters.add(new RateLimitFilter(effective.rateLimit().stream().map(tiers::get).toList(),
                         services.rateLimitStore()));
+            }
+            IpRulesFilter ipRules = IpRulesFilter.combine(server.ipRules(), effective.ipRules());
+            if (!ipRules.restrictsNothing()) {
+                filters.add(ipRules);
             }
             AuthEndpoints endpoints = services.auth().endpoints();
             Chain handler = endpoints::handle;
