@@ -18,6 +18,7 @@ import java.util.Set;
  *   AUTHENTICATION who is calling (token, cookie, API key)
  *   AUTHORIZATION  roles, permissions, tenant
  *   IDENTIFIED_RATE_LIMIT  limits keyed by user, tenant, API key or claim ─ RateLimit headers
+ *   IDENTITY ───── verified identity headers and signed token (client copies stripped at EDGE)
  *   WEBHOOK ────── signatures, replay windows, idempotency
  *   AUDIT ──────── records the decision ───────────────── records the outcome
  *   UPSTREAM ───── the proxy call itself (terminal) ────── upstream response head
@@ -37,6 +38,7 @@ public enum Stage {
     AUTHENTICATION,
     AUTHORIZATION,
     IDENTIFIED_RATE_LIMIT,
+    IDENTITY,
     WEBHOOK,
     AUDIT,
     UPSTREAM;

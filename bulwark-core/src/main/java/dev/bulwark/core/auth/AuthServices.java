@@ -91,11 +91,13 @@ public final class AuthServices implements AutoCloseable {
     private final PasswordWorkers workers;
     private final ScheduledExecutorService timer;
     private final List<ExternalTokenVerifier> externals;
+    private final Clock clock;
 
     private AuthServices(AuthConfig config, Identity identity, Authenticator authenticator, AuthEndpoints endpoints,
                          KeyRing ring, SigningKeyManager keys, RevocationSync sync, PasswordWorkers workers,
-                         ScheduledExecutorService timer, List<ExternalTokenVerifier> externals) {
+                         ScheduledExecutorService timer, List<ExternalTokenVerifier> externals, Clock clock) {
         this.externals = externals;
+        this.clock = clock;
         this.config = config;
         this.identity = identity;
         this.authenticator = authenticator;
@@ -170,7 +172,7 @@ public final class AuthServices implements AutoCloseable {
         LOG.info("auth ready: issuer {}, {} signing key(s), active {}", config.issuer(),
                 ring.verificationKeys(clock.instant()).size(), ring.active().kid());
         return new AuthServices(config, identity, authenticator, endpoints, ring, keys, sync, workers, timer,
-                externals);
+                externals, clock);
     }
 
     private static void refreshKeys(SigningKeyManager keys, KeyRing ring) {
@@ -179,6 +181,11 @@ public final class AuthServices implements AutoCloseable {
         } catch (CompletionException | IllegalStateException e) {
             LOG.warn("cannot re-read signing keys, keeping the current ones: {}", e.getMessage());
         }
+    }
+
+    /** @return the clock tokens are issued and checked with */
+    public Clock clock() {
+        return clock;
     }
 
     /** @return the configuration */

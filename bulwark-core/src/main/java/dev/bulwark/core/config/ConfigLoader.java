@@ -19,6 +19,7 @@ import dev.bulwark.core.bodylimit.BodyLimitConfig;
 import dev.bulwark.core.cors.CorsConfig;
 import dev.bulwark.core.headers.SecurityHeadersConfig;
 import dev.bulwark.core.idempotency.IdempotencyConfig;
+import dev.bulwark.core.identityheaders.IdentityHeadersConfig;
 import dev.bulwark.core.iprules.IpRulesConfig;
 import dev.bulwark.core.ratelimit.OnStoreFailure;
 import dev.bulwark.core.ratelimit.RateLimitConfig;
@@ -89,10 +90,13 @@ public final class ConfigLoader {
     private static final List<String> UPSTREAM_KEYS =
             List.of("url", "connectTimeout", "responseTimeout", "maxConnections", "http2");
     private static final List<String> POLICY_KEYS =
-            List.of("requestId", "headers", "cors", "bodyLimit", "rateLimit", "auth", "access", "ipRules");
+            List.of("requestId", "headers", "cors", "bodyLimit", "rateLimit", "auth", "access", "ipRules",
+                    "identityHeaders");
     private static final List<String> ROUTE_KEYS = List.of("id", "match", "upstream", "policies", "policy",
             "requestId", "headers", "cors", "bodyLimit", "webhook", "idempotency", "rateLimit", "auth", "access",
-            "ipRules");
+            "ipRules", "identityHeaders");
+    private static final List<String> IDENTITY_HEADERS_KEYS = List.of("strip", "userHeader", "tenantHeader",
+            "rolesHeader", "sessionHeader", "token", "tokenHeader", "tokenLifetime", "audience");
     private static final List<String> IP_RULES_KEYS = List.of("allow", "deny");
     private static final List<String> AUTHORIZATION_KEYS = List.of("roles", "actions");
     private static final List<String> ACCESS_KEYS = List.of("roles", "permissions");
@@ -505,6 +509,32 @@ public final class ConfigLoader {
             with(keys, "auth", n -> b.auth(routeAuth(n, child(path, "auth"))));
             with(keys, "access", n -> b.access(access(n, child(path, "access"))));
             with(keys, "ipRules", n -> b.ipRules(ipRules(n, child(path, "ipRules"))));
+            with(keys, "identityHeaders", n -> b.identityHeaders(identityHeaders(n, child(path, "identityHeaders"))));
+            return b.build();
+        }
+
+        /** {@code true} (every default), {@code false} (off), or the keys that differ from the defaults. */
+        private IdentityHeadersConfig identityHeaders(JsonNode node, String path) {
+            if (isOff(node)) {
+                return PolicyConfig.IDENTITY_HEADERS_OFF;
+            }
+            if (node.isBoolean()) {
+                return IdentityHeadersConfig.DEFAULT;
+            }
+            Map<String, JsonNode> keys = object(node, path, IDENTITY_HEADERS_KEYS);
+            if (keys == null) {
+                return null;
+            }
+            IdentityHeadersConfig.Builder b = IdentityHeadersConfig.builder();
+            with(keys, "strip", n -> ifSet(strings(n, child(path, "strip")), b::strip));
+            with(keys, "userHeader", n -> b.userHeader(optionalString(n, child(path, "userHeader"))));
+            with(keys, "tenantHeader", n -> b.tenantHeader(optionalString(n, child(path, "tenantHeader"))));
+            with(keys, "rolesHeader", n -> b.rolesHeader(optionalString(n, child(path, "rolesHeader"))));
+            with(keys, "sessionHeader", n -> b.sessionHeader(optionalString(n, child(path, "sessionHeader"))));
+            with(keys, "token", n -> ifSet(bool(n, child(path, "token")), b::token));
+            with(keys, "tokenHeader", n -> ifSet(string(n, child(path, "tokenHeader")), b::tokenHeader));
+            with(keys, "tokenLifetime", n -> ifSet(duration(n, child(path, "tokenLifetime")), b::tokenLifetime));
+            with(keys, "audience", n -> b.audience(optionalString(n, child(path, "audience"))));
             return b.build();
         }
 

@@ -2,6 +2,7 @@ package dev.bulwark.core.config;
 
 import dev.bulwark.core.auth.AuthRouteConfig;
 import dev.bulwark.core.authz.AccessConfig;
+import dev.bulwark.core.identityheaders.IdentityHeadersConfig;
 import dev.bulwark.core.iprules.IpRulesConfig;
 import dev.bulwark.core.bodylimit.BodyLimitConfig;
 import dev.bulwark.core.cors.CorsConfig;
@@ -24,10 +25,20 @@ import java.util.List;
  * @param auth      whether requests need a verified credential ({@code null}: not set here, which ends up off)
  * @param access    roles and permissions a caller needs ({@code null}: none)
  * @param ipRules   client addresses allowed and denied, on top of {@code server.ipRules} ({@code null}: none)
+ * @param identityHeaders the verified identity sent upstream ({@code null}: the gateway's identity headers are
+ *                  still stripped from client requests, none are added)
  */
 public record PolicyConfig(RequestIdConfig requestId, SecurityHeadersConfig headers, CorsConfig cors,
                            BodyLimitConfig bodyLimit, List<String> rateLimit, AuthRouteConfig auth,
-                           AccessConfig access, IpRulesConfig ipRules) {
+                           AccessConfig access, IpRulesConfig ipRules, IdentityHeadersConfig identityHeaders) {
+
+    /**
+     * {@code identityHeaders: false}: the client's identity headers are left alone and none are added. Compared by
+     * identity.
+     */
+    public static final IdentityHeadersConfig IDENTITY_HEADERS_OFF = IdentityHeadersConfig.builder()
+            .strip(List.of()).userHeader(null).tenantHeader(null).rolesHeader(null).sessionHeader(null).token(false)
+            .build();
 
     public PolicyConfig {
         rateLimit = rateLimit == null ? null : List.copyOf(rateLimit);
@@ -36,7 +47,7 @@ public record PolicyConfig(RequestIdConfig requestId, SecurityHeadersConfig head
     /** A policy that sets no rate-limit tiers. */
     public PolicyConfig(RequestIdConfig requestId, SecurityHeadersConfig headers, CorsConfig cors,
                         BodyLimitConfig bodyLimit) {
-        this(requestId, headers, cors, bodyLimit, null, null, null, null);
+        this(requestId, headers, cors, bodyLimit, null, null, null, null, null);
     }
 
     /** A policy that sets nothing. */
@@ -59,7 +70,8 @@ public record PolicyConfig(RequestIdConfig requestId, SecurityHeadersConfig head
                 override.rateLimit != null ? override.rateLimit : rateLimit,
                 override.auth != null ? override.auth : auth,
                 override.access != null ? override.access : access,
-                override.ipRules != null ? override.ipRules : ipRules);
+                override.ipRules != null ? override.ipRules : ipRules,
+                override.identityHeaders != null ? override.identityHeaders : identityHeaders);
     }
 
     /** @return a builder for a policy that sets nothing until told to */
@@ -77,6 +89,7 @@ public record PolicyConfig(RequestIdConfig requestId, SecurityHeadersConfig head
         private AuthRouteConfig auth;
         private AccessConfig access;
         private IpRulesConfig ipRules;
+        private IdentityHeadersConfig identityHeaders;
 
         private Builder() {
         }
@@ -150,8 +163,15 @@ public record PolicyConfig(RequestIdConfig requestId, SecurityHeadersConfig head
             return this;
         }
 
+        /** Sets the verified identity sent upstream; {@link #IDENTITY_HEADERS_OFF} switches it off. */
+        public Builder identityHeaders(IdentityHeadersConfig identityHeaders) {
+            this.identityHeaders = identityHeaders;
+            return this;
+        }
+
         public PolicyConfig build() {
-            return new PolicyConfig(requestId, headers, cors, bodyLimit, rateLimit, auth, access, ipRules);
+            return new PolicyConfig(requestId, headers, cors, bodyLimit, rateLimit, auth, access, ipRules,
+                    identityHeaders);
         }
     }
 }

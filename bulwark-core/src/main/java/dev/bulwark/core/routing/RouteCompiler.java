@@ -31,6 +31,10 @@ import dev.bulwark.core.edge.HostAllowlistFilter;
 import dev.bulwark.core.headers.SecurityHeadersConfig;
 import dev.bulwark.core.headers.SecurityHeadersFilter;
 import dev.bulwark.core.idempotency.IdempotencyConfig;
+import dev.bulwark.core.identityheaders.IdentityHeaderStripFilter;
+import dev.bulwark.core.identityheaders.IdentityHeadersConfig;
+import dev.bulwark.core.identityheaders.IdentityHeadersFilter;
+import dev.bulwark.core.identityheaders.IdentityTokenSigner;
 import dev.bulwark.core.iprules.IpRulesConfig;
 import dev.bulwark.core.iprules.IpRulesFilter;
 import dev.bulwark.core.idempotency.IdempotencyFilter;
@@ -349,6 +353,9 @@ public final class RouteCompiler {
             if (policy.ipRules() != null) {
                 problems.addAll(IpRulesConfig.problems(policy.ipRules(), path + ".ipRules"));
             }
+            if (policy.identityHeaders() != null && policy.identityHeaders() != PolicyConfig.IDENTITY_HEADERS_OFF) {
+                problems.addAll(IdentityHeadersConfig.problems(policy.identityHeaders(), path + ".identityHeaders"));
+            }
         }
 
         private void access(AccessConfig access, String path) {
@@ -620,6 +627,7 @@ public final class RouteCompiler {
                     if (effective.access() != null && !effective.access().isEmpty()) {
                         filters.add(new AuthorizationFilter(effective.access(), roleMatrix));
                     }
+                    identityHeaders(effective, route.upstream(), filters);
                     if (route.webhook() != null) {
                         filters.add(new WebhookFilter(WebhookVerifiers.create(route.webhook(), mode),
                                 services.idempotencyStore(), services.webhookListener()));
@@ -645,6 +653,9 @@ public final class RouteCompiler {
             PolicyConfig withoutCors = new PolicyConfig(defaults.requestId(), defaults.headers(), null, defaults.bodyLimit());
             List<SecurityFilter> fallbackFilters = filters(withoutCors, hostAllowlist, headerLimit,
                     fallbackUpstream != null);
+            if (fallbackUpstream != null) {
+                fallbackFilters.add(new IdentityHeaderStripFilter(IdentityHeadersConfig.DEFAULT));
+            }
             IpRulesFilter globalIpRules = IpRulesFilter.combine(server.ipRules(), null);
             if (!globalIpRules.restrictsNothing()) {
                 fallbackFilters.add(globalIpRules);
@@ -688,6 +699,25 @@ public final class RouteCompiler {
                         PathPattern.parse(pattern)));
             }
             return entries;
+        }
+
+        /**
+         * Client copies of the gateway's identity headers are always stripped (unless switched off); the verified
+         * identity is added where {@code identityHeaders} is configured and the route authenticates.
+         */
+        private void identityHeaders(PolicyConfig effective, String upstream, List<SecurityFilter> filters) {
+            IdentityHeadersConfig config = effective.identityHeaders();
+            if (config == PolicyConfig.IDENTITY_HEADERS_OFF) {
+                return;
+            }
+            boolean authenticated = effective.auth() != null && effective.auth().isOn() && services.auth() != null;
+            if (config == null || !authenticated) {
+                filters.add(new IdentityHeaderStripFilter(config == null ? IdentityHeadersConfig.DEFAULT : config));
+                return;
+            }
+            IdentityTokenSigner signer = config.token() ? new IdentityTokenSigner(services.auth().ring(),
+                    services.auth().config().issuer(), services.auth().clock()) : null;
+            filters.addAll(IdentityHeadersFilter.filters(config, signer, upstream));
         }
 
         private boolean bodyLimitConfigured(RouteConfig route) {

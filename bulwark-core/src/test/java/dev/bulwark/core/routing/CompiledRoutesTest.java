@@ -14,6 +14,7 @@ import dev.bulwark.core.cors.CorsFilter;
 import dev.bulwark.core.edge.HeaderLimitFilter;
 import dev.bulwark.core.edge.HostAllowlistFilter;
 import dev.bulwark.core.headers.SecurityHeadersFilter;
+import dev.bulwark.core.identityheaders.IdentityHeaderStripFilter;
 import dev.bulwark.core.requestid.RequestIdFilter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -127,7 +128,7 @@ class CompiledRoutesTest {
 
         assertThat(compiled.routes().get(0).chain().filters()).extracting(SecurityFilter::getClass).containsExactly(
                 RequestIdFilter.class, SecurityHeadersFilter.class, HostAllowlistFilter.class, HeaderLimitFilter.class,
-                CorsFilter.class, BodyLimitFilter.class);
+                IdentityHeaderStripFilter.class, CorsFilter.class, BodyLimitFilter.class);
     }
 
     @Test
@@ -150,7 +151,8 @@ class CompiledRoutesTest {
     @Test
     void withoutAllowedHostsOrCorsThoseFiltersAreLeftOut() {
         assertThat(routes.routes().get(0).chain().filters()).extracting(SecurityFilter::getClass).containsExactly(
-                RequestIdFilter.class, SecurityHeadersFilter.class, HeaderLimitFilter.class, BodyLimitFilter.class);
+                RequestIdFilter.class, SecurityHeadersFilter.class, HeaderLimitFilter.class,
+                IdentityHeaderStripFilter.class, BodyLimitFilter.class);
     }
 
     @Test
@@ -198,6 +200,7 @@ class CompiledRoutesTest {
 
         assertThat(compiled.fallbackUpstream().name()).isEqualTo("backend");
         assertThat(compiled.fallbackChain().filters()).extracting(SecurityFilter::getClass).containsExactly(
-                RequestIdFilter.class, SecurityHeadersFilter.class, HeaderLimitFilter.class, BodyLimitFilter.class);
+                RequestIdFilter.class, SecurityHeadersFilter.class, HeaderLimitFilter.class,
+                IdentityHeaderStripFilter.class, BodyLimitFilter.class);
     }
 }

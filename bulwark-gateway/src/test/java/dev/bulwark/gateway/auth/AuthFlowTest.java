@@ -12,6 +12,11 @@ import dev.bulwark.core.config.PolicyConfig;
 import dev.bulwark.core.config.RouteConfig;
 import dev.bulwark.core.config.ServerConfig;
 import dev.bulwark.core.config.UpstreamConfig;
+import dev.bulwark.core.identityheaders.IdentityHeadersConfig;
+import com.nimbusds.jose.crypto.Ed25519Verifier;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jwt.SignedJWT;
 import dev.bulwark.core.ratelimit.RateLimitConfig;
 import dev.bulwark.gateway.Gateway;
 import dev.bulwark.gateway.GatewayOptions;
@@ -61,7 +66,10 @@ class AuthFlowTest {
         vertx = Vertx.vertx();
         upstream = vertx.createHttpServer().requestHandler(request -> {
             received.add(Map.of("path", request.path(),
-                    "authorization", String.valueOf(request.getHeader("Authorization"))));
+                    "authorization", String.valueOf(request.getHeader("Authorization")),
+                    "user", String.valueOf(request.headers().getAll("X-User-Id")),
+                    "roles", String.valueOf(request.getHeader("X-Roles")),
+                    "identity", String.valueOf(request.getHeader("X-Bulwark-Identity"))));
             request.response().putHeader("Content-Type", "application/json").end("{\"ok\":true}");
         }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().join();
         gateway = Gateway.start(config(AuthConfig.builder().hashing(FAST_HASHING).maxSessionsPerUser(3)
@@ -79,6 +87,9 @@ class AuthFlowTest {
                 .auth(auth)
                 .rateLimit("per-user", RateLimitConfig.builder().limit(1, Duration.ofHours(1)).key("user"))
                 .route(RouteConfig.builder("health").path("/api/health").upstream("backend"))
+                .route(RouteConfig.builder("identity").path("/api/identity").upstream("backend")
+                        .inline(PolicyConfig.builder().auth(AuthRouteConfig.REQUIRED)
+                                .identityHeaders(IdentityHeadersConfig.DEFAULT)))
                 .route(RouteConfig.builder("per-user").path("/api/per-user").upstream("backend")
                         .inline(PolicyConfig.builder().auth(AuthRouteConfig.REQUIRED).rateLimit("per-user")))
                 .route(RouteConfig.builder("api").path("/api/**").upstream("backend")
@@ -384,6 +395,30 @@ class AuthFlowTest {
         assertThat(client.get("/api/per-user", ann).statusCode()).isEqualTo(429);
         assertThat(client.get("/api/per-user", bob).statusCode()).as("bob has a bucket of his own").isEqualTo(200);
         assertThat(client.send("GET", "/api/per-user").statusCode()).as("authentication comes first").isEqualTo(401);
+    }
+
+    @Test
+    void theBackendGetsTheVerifiedIdentityAndNeverTheClientsOwnClaims() throws Exception {
+        String email = newUser("MERCHANT");
+        JsonNode login = client.login(email, PASSWORD);
+        String userId = identity().users().findByEmail(email).toCompletableFuture().join().orElseThrow().id();
+
+        HttpResponse<String> response = client.send("GET", "/api/identity", "Authorization",
+                "Bearer " + login.get("accessToken").asText(), "X-User-Id", "admin", "x-bulwark-identity", "forged");
+        assertThat(response.statusCode()).isEqualTo(200);
+        Map<String, String> backend = received.poll(5, TimeUnit.SECONDS);
+
+        assertThat(backend).containsEntry("user", "[" + userId + "]").containsEntry("roles", "MERCHANT");
+        SignedJWT identityToken = SignedJWT.parse(backend.get("identity"));
+        JWKSet jwks = JWKSet.parse(client.send("GET", "/.well-known/jwks.json").body());
+        JWK key = jwks.getKeyByKeyId(identityToken.getHeader().getKeyID());
+        assertThat(identityToken.verify(new Ed25519Verifier(key.toOctetKeyPair()))).isTrue();
+        assertThat(identityToken.getJWTClaimsSet().getSubject()).isEqualTo(userId);
+        assertThat(identityToken.getJWTClaimsSet().getAudience()).containsExactly("backend");
+
+        client.send("GET", "/api/health", "X-User-Id", "admin", "X-Bulwark-Role", "root");
+        assertThat(received.poll(5, TimeUnit.SECONDS)).as("stripped on a public route too")
+                .containsEntry("user", "[]");
     }
 
     static String withoutRequestId(String body) {
