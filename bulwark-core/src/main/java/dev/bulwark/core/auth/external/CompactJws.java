@@ -23,21 +23,6 @@ final class CompactJws {
     private CompactJws() {
     }
 
-    /** Exactly two dots and only base64url characters: rules out whitespace, padding, JWE and JSON serialization. */
-    static boolean isCompactJws(String token) {
-        int dots = 0;
-        for (int i = 0; i < token.length(); i++) {
-            char c = token.charAt(i);
-            if (c == '.') {
-                dots++;
-            } else if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-'
-                    || c == '_')) {
-                return false;
-            }
-        }
-        return dots == 2;
-    }
-
     /**
      * Reads the top-level {@code iss} of a compact JWS payload without verifying anything, to choose who verifies.
      * Streams the JSON (nested values are skipped, not built), refuses a repeated {@code iss}, a non-string one

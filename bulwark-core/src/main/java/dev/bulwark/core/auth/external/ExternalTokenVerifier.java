@@ -6,6 +6,7 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.bulwark.core.auth.token.AccessToken;
+import dev.bulwark.core.auth.token.AccessTokenVerifier;
 import dev.bulwark.core.auth.token.TokenFailure;
 import dev.bulwark.core.auth.token.TokenVerification;
 import dev.bulwark.core.auth.token.TokenVerifier;
@@ -130,7 +131,7 @@ public final class ExternalTokenVerifier implements TokenVerifier, AutoCloseable
         if (token.length() > config.maxTokenLength()) {
             return refuse(TokenFailure.OVERSIZED);
         }
-        if (!CompactJws.isCompactJws(token)) {
+        if (!AccessTokenVerifier.isCompactJws(token)) {
             return refuse(TokenFailure.MALFORMED);
         }
         SignedJWT jwt;

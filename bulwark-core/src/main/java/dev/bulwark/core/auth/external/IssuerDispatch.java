@@ -111,7 +111,7 @@ public final class IssuerDispatch implements TokenVerifier {
             if (token.length() > MAX_TOKEN_LENGTH) {
                 return OVERSIZED;
             }
-            if (!CompactJws.isCompactJws(token)) {
+            if (!AccessTokenVerifier.isCompactJws(token)) {
                 return MALFORMED;
             }
             CompactJws.Peek peek = CompactJws.unverifiedIssuer(token);

@@ -163,8 +163,13 @@ public final class AccessTokenVerifier implements TokenVerifier {
         }
     }
 
-    /** Exactly two dots and only base64url characters: rules out whitespace, padding, JWE and JSON serialization. */
-    private static boolean isCompactJws(String token) {
+    /**
+     * The shape check every verifier does before parsing: exactly two dots and only base64url characters, which
+     * rules out whitespace, padding, JWE and the JSON serialization.
+     *
+     * @return whether {@code token} has the compact JWS shape; never throws for a non-null token
+     */
+    public static boolean isCompactJws(String token) {
         int dots = 0;
         for (int i = 0; i < token.length(); i++) {
             char c = token.charAt(i);
