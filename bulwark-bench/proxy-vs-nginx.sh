@@ -5,145 +5,71 @@
 #   cpu1: wrk (-t1) and the fixed upstream (nginx `return 200`, 1 worker)
 #
 # Bulwark is warmed up under load, then nginx and Bulwark runs alternate; the table reports the median
-# requests/s, p50 and p99 of each, and a line starting `ratio` (Bulwark/nginx requests/s).
+# requests/s, p50 and p99 of each, and a line starting `ratio` (Bulwark/nginx requests/s). It also prints the
+# CPU time each proxy used per request and the machine's load average before and after (others' work skews
+# requests/s on this 2-cpu machine much more than CPU time per request).
 #
-# Usage: bulwark-bench/proxy-vs-nginx.sh
+# With --auth, Bulwark's route requires authentication: Bulwark starts with an auth section (memory storage,
+# open registration, cheap password hashing so setup takes seconds, 1 h access tokens), the script registers
+# TOKENS users and logs each in once over HTTP, and every request of every run (nginx's too) carries one of
+# those access tokens, round-robin (lua/bearer-tokens.lua). The same Bulwark also serves a public route
+# (/public/**), measured in the same runs, so the table shows what authentication itself costs.
+#
+# Usage: bulwark-bench/proxy-vs-nginx.sh [--auth]
 # Environment (defaults in brackets):
-#   WARMUP [60]       seconds of load on Bulwark before measuring
-#   DURATION [20]     seconds per measured run
+#   WARMUP [60]       seconds of load on Bulwark before measuring (wrk runs of at most 30 s)
+#   DURATION [20]     seconds per measured run (at most 30)
 #   RUNS [3]          measured runs per proxy
 #   CONNECTIONS [64]  wrk connections
 #   BASE_PORT [18080] upstream on BASE_PORT, nginx proxy on +1, Bulwark on +2
+#   TOKENS [1000]     --auth only: distinct users, and so distinct access tokens
 #   BENCH_JAVA_OPTS   extra JVM options for Bulwark
+#   BULWARK_BUILD_DIR run bulwark-gateway/<dir>/bulwark-gateway-*-all.jar (e.g. target-bench) instead of the
+#                     ./bulwark launcher, which builds target/; BULWARK_JAR names a jar directly
 # Smoke run: WARMUP=5 DURATION=3 RUNS=1 bulwark-bench/proxy-vs-nginx.sh
 #
 # Installs nginx and wrk from Debian packages when missing (needs root). Everything listens on 127.0.0.1;
 # every process it starts is stopped on exit.
 set -euo pipefail
 
+BENCH_NAME=proxy-vs-nginx
+# shellcheck source=bench-lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/bench-lib.sh"
+
+AUTH=false
+for arg in "$@"; do
+  case "$arg" in
+    --auth) AUTH=true ;;
+    *) die "unknown argument: $arg (expected --auth or nothing)" ;;
+  esac
+done
+
 WARMUP="${WARMUP:-60}"
 DURATION="${DURATION:-20}"
 RUNS="${RUNS:-3}"
 CONNECTIONS="${CONNECTIONS:-64}"
 BASE_PORT="${BASE_PORT:-18080}"
+TOKENS="${TOKENS:-1000}"
 UPSTREAM_PORT="$BASE_PORT"
 NGINX_PORT=$((BASE_PORT + 1))
 BULWARK_PORT=$((BASE_PORT + 2))
-PROXY_CPU=0
-LOAD_CPU=1
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/bulwark-bench.XXXXXX")"
-PIDS=()
-
-die() {
-  echo "proxy-vs-nginx: $*" >&2
-  exit 1
-}
-
-cleanup() {
-  local pid
-  for pid in "${PIDS[@]}"; do
-    kill "$pid" 2>/dev/null || true
-  done
-  for pid in "${PIDS[@]}"; do
-    # Bounded wait: a process that ignores SIGTERM gets SIGKILL after 10 s.
-    for _ in $(seq 1 100); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill -9 "$pid" 2>/dev/null || true
-  done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-for value in "$WARMUP" "$DURATION" "$RUNS" "$CONNECTIONS" "$BASE_PORT"; do
-  [[ "$value" =~ ^[0-9]+$ ]] || die "WARMUP, DURATION, RUNS, CONNECTIONS and BASE_PORT must be whole numbers: $value"
-done
+require_whole_numbers WARMUP="$WARMUP" DURATION="$DURATION" RUNS="$RUNS" CONNECTIONS="$CONNECTIONS" \
+  BASE_PORT="$BASE_PORT" TOKENS="$TOKENS"
 (( RUNS >= 1 && DURATION >= 1 )) || die "RUNS and DURATION must be at least 1"
-(( $(nproc) >= 2 )) || die "needs at least 2 cpus (proxy on cpu0, load and upstream on cpu1); this machine has $(nproc)"
-
-install_tools() {
-  local missing=()
-  command -v nginx >/dev/null 2>&1 || [[ -x /usr/sbin/nginx ]] || missing+=(nginx)
-  command -v wrk >/dev/null 2>&1 || missing+=(wrk)
-  command -v curl >/dev/null 2>&1 || missing+=(curl)
-  (( ${#missing[@]} == 0 )) && return
-  echo "installing ${missing[*]} (apt-get)..." >&2
-  command -v apt-get >/dev/null 2>&1 || die "missing ${missing[*]} and apt-get is not available to install them"
-  local packages=()
-  for tool in "${missing[@]}"; do
-    packages+=("$tool")
-  done
-  apt-get update -qq >&2 || true
-  local light=("${packages[@]/nginx/nginx-light}")
-  apt-get install -y -qq "${light[@]}" >&2 || apt-get install -y -qq "${packages[@]}" >&2 \
-    || die "could not install ${missing[*]}"
-}
+(( DURATION <= 30 )) || die "DURATION must be at most 30 s (one wrk run)"
+(( TOKENS >= 1 )) || die "TOKENS must be at least 1"
+require_two_cpus
 install_tools
-NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
+choose_bulwark
+require_free_ports "$UPSTREAM_PORT" "$NGINX_PORT" "$BULWARK_PORT"
+LOAD_BEFORE="$(load_average)"
 
-port_free() {
-  ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
-}
-for port in "$UPSTREAM_PORT" "$NGINX_PORT" "$BULWARK_PORT"; do
-  port_free "$port" || die "port $port on 127.0.0.1 is in use; set BASE_PORT to use others"
-done
+start_upstream "$UPSTREAM_PORT"
+start_nginx_proxy "$NGINX_PORT" "$UPSTREAM_PORT"
 
-# Waits (at most 60 s) until a URL answers 200.
-wait_ready() {
-  local url="$1" name="$2"
-  for _ in $(seq 1 600); do
-    [[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$url" || true)" == 200 ]] && return 0
-    sleep 0.1
-  done
-  die "$name did not answer 200 at $url within 60 s (logs in $WORK)"
-}
-
-nginx_conf() { # name, listen port, extra http directives, server directives
-  cat > "$WORK/$1.conf" <<CONF
-worker_processes 1;
-daemon off;
-pid $WORK/$1.pid;
-error_log $WORK/$1-error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 1000000;
-  client_body_temp_path $WORK/$1-body;
-  proxy_temp_path $WORK/$1-proxy;
-  fastcgi_temp_path $WORK/$1-fastcgi;
-  uwsgi_temp_path $WORK/$1-uwsgi;
-  scgi_temp_path $WORK/$1-scgi;
-  $3
-  server {
-    listen 127.0.0.1:$2;
-    $4
-  }
-}
-CONF
-}
-
-start() { # log name, command...
-  local name="$1"
-  shift
-  "$@" > "$WORK/$name.log" 2>&1 &
-  PIDS+=($!)
-}
-
-# The fixed upstream: the same for both proxies, on the load core.
-nginx_conf upstream "$UPSTREAM_PORT" "" 'location / { return 200 "ok\n"; }'
-start upstream taskset -c "$LOAD_CPU" "$NGINX" -c "$WORK/upstream.conf" -e "$WORK/upstream-error.log"
-
-# The reference reverse proxy: one worker, upstream keep-alive.
-nginx_conf nginx-proxy "$NGINX_PORT" "upstream backend { server 127.0.0.1:$UPSTREAM_PORT; keepalive 64; }" \
-  'location / { proxy_pass http://backend; proxy_http_version 1.1; proxy_set_header Connection ""; }'
-start nginx-proxy taskset -c "$PROXY_CPU" "$NGINX" -c "$WORK/nginx-proxy.conf" -e "$WORK/nginx-proxy-error.log"
-
-# Bulwark: a public route with every edge filter on (request id, security headers, CORS, body limit, host
-# allowlist, header limits). The access log is off, as nginx's is.
+# Bulwark: every edge filter on (request id, security headers, CORS, body limit, host allowlist, header
+# limits). The access log is off, as nginx's is.
 cat > "$WORK/bulwark-bench.yaml" <<YAML
 mode: production
 server:
@@ -167,79 +93,108 @@ defaults:
     exposedHeaders: [X-Request-Id]
     maxAge: 10m
   bodyLimit: { json: 5MB, text: 1MB, other: 1MB }
+YAML
+if $AUTH; then
+  # Hashing is made cheap here only so that creating the users takes seconds; no password is checked while
+  # measuring. login-load.sh measures logins with the real (OWASP) parameters.
+  cat >> "$WORK/bulwark-bench.yaml" <<YAML
+auth:
+  masterKey: $(random_key)
+  registration: open
+  accessToken: { lifetime: 1h }
+  sessions: { maxPerUser: 5 }
+  password:
+    hashing: { memory: 64KB, iterations: 1, parallelism: 1 }
+routes:
+  - id: public
+    match: { path: "/public/**" }
+    upstream: fixed
+  - id: api
+    match: { path: "/**" }
+    upstream: fixed
+    auth: required
+YAML
+else
+  cat >> "$WORK/bulwark-bench.yaml" <<YAML
 routes:
   - id: public
     match: { path: "/**" }
     upstream: fixed
 YAML
+fi
 
-echo "building Bulwark if needed..." >&2
-"$ROOT/bulwark" check --config "$WORK/bulwark-bench.yaml" >&2
-JAVA_OPTS="-XX:ActiveProcessorCount=1 -Xms512m -Xmx512m -XX:+AlwaysPreTouch ${BENCH_JAVA_OPTS:-}"
-start bulwark env BULWARK_JAVA_OPTS="$JAVA_OPTS" taskset -c "$PROXY_CPU" "$ROOT/bulwark" run \
-  --config "$WORK/bulwark-bench.yaml"
+start_bulwark "$WORK/bulwark-bench.yaml" "$BULWARK_PORT"
 
 wait_ready "http://127.0.0.1:$UPSTREAM_PORT/" "the upstream nginx"
 wait_ready "http://127.0.0.1:$NGINX_PORT/bench" "the nginx proxy"
-wait_ready "http://127.0.0.1:$BULWARK_PORT/bench" "Bulwark"
 
-# Runs wrk against a port and prints "rps p50_ms p99_ms".
-load() {
-  local port="$1" seconds="$2" out
-  out="$(timeout $((seconds + 30)) taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNECTIONS" -d"${seconds}s" --latency \
-    "http://127.0.0.1:$port/bench")" || die "wrk failed against port $port"
-  echo "$out" | awk '
-    function ms(v) {
-      if (v ~ /us$/) { sub(/us$/, "", v); return v / 1000 }
-      if (v ~ /ms$/) { sub(/ms$/, "", v); return v + 0 }
-      if (v ~ /m$/)  { sub(/m$/, "", v);  return v * 60000 }
-      if (v ~ /s$/)  { sub(/s$/, "", v);  return v * 1000 }
-      return v + 0
-    }
-    $1 == "50%" { p50 = ms($2) }
-    $1 == "99%" { p99 = ms($2) }
-    $1 == "Requests/sec:" { rps = $2 }
-    /Non-2xx or 3xx responses/ { bad = $NF }
-    /Socket errors/ { errors = $0 }
-    END {
-      if (bad > 0) { print "warning: " bad " non-2xx responses" > "/dev/stderr" }
-      if (errors != "") { print "warning: " errors > "/dev/stderr" }
-      printf "%s %.3f %.3f\n", rps, p50, p99
-    }'
-}
-
-median() {
-  sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
+WRK_OPTS=()
+if $AUTH; then
+  wait_ready "http://127.0.0.1:$BULWARK_PORT/public/bench" "Bulwark"
+  wait_ready "http://127.0.0.1:$BULWARK_PORT/bench" "Bulwark's authenticated route (without a token)" 401
+  echo "creating $TOKENS users and access tokens..." >&2
+  make_users "$TOKENS" "$WORK/users.txt"
+  register_users "$BULWARK_PORT" "$WORK/users.txt"
+  mint_tokens "$BULWARK_PORT" "$WORK/users.txt" "$WORK/tokens.txt"
+  status="$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 \
+    -H "Authorization: Bearer $(head -n1 "$WORK/tokens.txt")" "http://127.0.0.1:$BULWARK_PORT/bench")"
+  [[ "$status" == 200 ]] || die "a freshly minted token got $status instead of 200 on the authenticated route"
+  export BENCH_TOKENS="$WORK/tokens.txt"
+  WRK_OPTS=(-s "$BENCH_DIR/lua/bearer-tokens.lua")
+else
+  wait_ready "http://127.0.0.1:$BULWARK_PORT/bench" "Bulwark"
+fi
 
 echo "warming up: nginx 2 s, Bulwark ${WARMUP} s..." >&2
-load "$NGINX_PORT" 2 >/dev/null
-(( WARMUP > 0 )) && load "$BULWARK_PORT" "$WARMUP" >/dev/null
+load "$NGINX_PORT" /bench 2 "$CONNECTIONS" "${WRK_OPTS[@]}" >/dev/null
+warm_up "$BULWARK_PORT" /bench "$WARMUP" "$CONNECTIONS" "${WRK_OPTS[@]}"
 
 : > "$WORK/nginx.results"
 : > "$WORK/bulwark.results"
+: > "$WORK/public.results"
 for run in $(seq 1 "$RUNS"); do
-  echo "run $run/$RUNS: nginx ${DURATION} s, then Bulwark ${DURATION} s..." >&2
-  load "$NGINX_PORT" "$DURATION" >> "$WORK/nginx.results"
-  load "$BULWARK_PORT" "$DURATION" >> "$WORK/bulwark.results"
+  if $AUTH; then
+    echo "run $run/$RUNS: nginx, Bulwark's authenticated route, Bulwark's public route, ${DURATION} s each..." >&2
+  else
+    echo "run $run/$RUNS: nginx ${DURATION} s, then Bulwark ${DURATION} s..." >&2
+  fi
+  load "$NGINX_PORT" /bench "$DURATION" "$CONNECTIONS" "${WRK_OPTS[@]}" >> "$WORK/nginx.results"
+  load "$BULWARK_PORT" /bench "$DURATION" "$CONNECTIONS" "${WRK_OPTS[@]}" >> "$WORK/bulwark.results"
+  if $AUTH; then
+    load "$BULWARK_PORT" /public/bench "$DURATION" "$CONNECTIONS" "${WRK_OPTS[@]}" >> "$WORK/public.results"
+  fi
 done
 
-column_median() { # file, column
-  awk -v c="$2" '{ print $c }' "$1" | median
+# Prints one row of the table: the medians of a results file.
+row() { # width, label, results file
+  printf "%-$1s %12.0f %10.3f %10.3f %14.1f\n" "$2" "$(column_median "$3" 1)" "$(column_median "$3" 2)" \
+    "$(column_median "$3" 3)" "$(column_median "$3" 4)"
 }
 NGINX_RPS="$(column_median "$WORK/nginx.results" 1)"
-NGINX_P50="$(column_median "$WORK/nginx.results" 2)"
 NGINX_P99="$(column_median "$WORK/nginx.results" 3)"
 BULWARK_RPS="$(column_median "$WORK/bulwark.results" 1)"
-BULWARK_P50="$(column_median "$WORK/bulwark.results" 2)"
 BULWARK_P99="$(column_median "$WORK/bulwark.results" 3)"
 
 echo
-echo "machine: $(nproc) cpus, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $("$ROOT/bulwark" version | tail -n1)"
+machine_line
+echo "load average before: $LOAD_BEFORE; after: $(load_average)"
 echo "load: wrk -t1 -c$CONNECTIONS, ${RUNS} x ${DURATION} s per proxy after ${WARMUP} s warm-up; medians"
-printf '%-10s %12s %10s %10s\n' proxy "requests/s" "p50 ms" "p99 ms"
-printf '%-10s %12.0f %10.3f %10.3f\n' nginx "$NGINX_RPS" "$NGINX_P50" "$NGINX_P99"
-printf '%-10s %12.0f %10.3f %10.3f\n' bulwark "$BULWARK_RPS" "$BULWARK_P50" "$BULWARK_P99"
-awk -v b="$BULWARK_RPS" -v n="$NGINX_RPS" -v bp="$BULWARK_P99" -v np="$NGINX_P99" 'BEGIN {
-  printf "ratio %.2f (bulwark/nginx requests/s); p99 ratio %.2f (bulwark/nginx)\n", b / n, (np > 0 ? bp / np : 0)
-}'
+if $AUTH; then
+  echo "every request carries one of $TOKENS distinct bearer tokens, round-robin"
+  printf '%-15s %12s %10s %10s %14s\n' proxy "requests/s" "p50 ms" "p99 ms" "cpu us/request"
+  row 15 nginx "$WORK/nginx.results"
+  row 15 bulwark-auth "$WORK/bulwark.results"
+  row 15 bulwark-public "$WORK/public.results"
+  awk -v b="$BULWARK_RPS" -v n="$NGINX_RPS" -v bp="$BULWARK_P99" -v np="$NGINX_P99" \
+      -v p="$(column_median "$WORK/public.results" 1)" 'BEGIN {
+    printf "ratio %.2f (bulwark-auth/nginx requests/s); p99 ratio %.2f (bulwark-auth/nginx)\n", b / n, (np > 0 ? bp / np : 0)
+    printf "authenticated/public requests/s on Bulwark: %.2f\n", b / p
+  }'
+else
+  printf '%-10s %12s %10s %10s %14s\n' proxy "requests/s" "p50 ms" "p99 ms" "cpu us/request"
+  row 10 nginx "$WORK/nginx.results"
+  row 10 bulwark "$WORK/bulwark.results"
+  awk -v b="$BULWARK_RPS" -v n="$NGINX_RPS" -v bp="$BULWARK_P99" -v np="$NGINX_P99" 'BEGIN {
+    printf "ratio %.2f (bulwark/nginx requests/s); p99 ratio %.2f (bulwark/nginx)\n", b / n, (np > 0 ? bp / np : 0)
+  }'
+fi
