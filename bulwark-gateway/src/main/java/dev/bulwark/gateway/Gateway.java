@@ -3,9 +3,7 @@ package dev.bulwark.gateway;
 import dev.bulwark.api.SecurityEvent;
 import dev.bulwark.api.SecurityEventSink;
 import dev.bulwark.api.store.StoreUnavailableException;
-import dev.bulwark.core.auth.AuthConfig;
 import dev.bulwark.core.auth.AuthServices;
-import dev.bulwark.core.auth.token.MasterKey;
 import dev.bulwark.core.config.BulwarkConfig;
 import dev.bulwark.core.config.ServerConfig;
 import dev.bulwark.core.routing.CompiledRoutes;
@@ -163,12 +161,9 @@ public final class Gateway implements AutoCloseable {
      */
     private static AuthServices startAuth(BulwarkConfig config, GatewayStorage storage, GatewayOptions options) {
         RouteCompiler.check(config);
-        AuthConfig auth = config.auth();
-        MasterKey masterKey;
         try {
-            masterKey = auth.masterKey() != null ? MasterKey.fromBase64(auth.masterKey())
-                    : storage.developmentMasterKey();
-            return AuthServices.start(auth, storage.identityStores(), masterKey, options.clock());
+            return AuthServices.start(config.auth(), storage.identityStores(), storage.masterKey(config.auth()),
+                    options.clock());
         } catch (IllegalStateException e) {
             throw new GatewayStartException(e.getMessage(), e);
         }

@@ -126,6 +126,14 @@ public record AuthConfig(String issuer, String audience, String prefix, List<Str
         return new Builder();
     }
 
+    /** @return this configuration trusting no external issuer (for tools that never verify tokens) */
+    public AuthConfig withoutExternalIssuers() {
+        return new AuthConfig(issuer, audience, prefix, endpointPolicies, registration, algorithm, accessTokenLifetime,
+                clockSkew, refreshTokenLifetime, reuseGrace, maxSessionsPerUser, sessionIdleTimeout, sessionBinding,
+                password, hashing, hashWorkers, hashQueue, lockout, cookies, masterKey, revocationSync,
+                tokenCacheSize, List.of());
+    }
+
     /** @return what Bulwark's own access tokens say and how strictly they are checked */
     public TokenConfig tokenConfig() {
         return new TokenConfig(issuer, audience, accessTokenLifetime, clockSkew, TokenConfig.DEFAULT_MAX_TOKEN_LENGTH);

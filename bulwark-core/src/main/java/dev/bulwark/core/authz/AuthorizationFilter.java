@@ -41,10 +41,15 @@ public final class AuthorizationFilter implements SecurityFilter {
     }
 
     private static void check(String permission) {
-        String problem = PermissionPattern.problem(permission, true);
+        String problem = permissionProblem(permission);
         if (problem != null) {
             throw new IllegalArgumentException(problem);
         }
+    }
+
+    /** @return why {@code permission} cannot be a route's requirement (it may use {@code {action}}), or {@code null} */
+    public static String permissionProblem(String permission) {
+        return PermissionPattern.problem(permission, true);
     }
 
     @Override

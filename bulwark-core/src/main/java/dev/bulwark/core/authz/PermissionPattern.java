@@ -26,6 +26,11 @@ final class PermissionPattern {
         return new PermissionPattern(pattern);
     }
 
+    /** @return the grant, or {@code null} when {@code pattern} is not a valid one */
+    static PermissionPattern tryParse(String pattern) {
+        return problem(pattern, false) == null ? new PermissionPattern(pattern) : null;
+    }
+
     static boolean isName(String name) {
         return name != null && NAME.matcher(name).matches();
     }

@@ -46,7 +46,9 @@ public final class RolePermissions {
             }
         }
         for (String granted : extra) {
-            if (PermissionPattern.problem(granted, false) == null && PermissionPattern.parse(granted).grants(wanted)) {
+            // Direct grants come from the token; one the issuer could not have written grants nothing.
+            PermissionPattern pattern = PermissionPattern.tryParse(granted);
+            if (pattern != null && pattern.grants(wanted)) {
                 return true;
             }
         }

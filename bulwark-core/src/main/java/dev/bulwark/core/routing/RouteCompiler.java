@@ -377,11 +377,9 @@ public final class RouteCompiler {
 
         private void checkPermissions(List<String> permissions, String path) {
             for (int i = 0; i < permissions.size(); i++) {
-                try {
-                    new AuthorizationFilter(AccessConfig.anyPermission(permissions.get(i)),
-                            new RolePermissions(AuthorizationConfig.EMPTY));
-                } catch (IllegalArgumentException e) {
-                    problem(path + "[" + i + "]", e.getMessage());
+                String problem = AuthorizationFilter.permissionProblem(permissions.get(i));
+                if (problem != null) {
+                    problem(path + "[" + i + "]", problem);
                 }
             }
         }

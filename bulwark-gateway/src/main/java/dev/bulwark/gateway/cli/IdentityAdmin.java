@@ -4,9 +4,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import dev.bulwark.api.store.StoreUnavailableException;
 import dev.bulwark.api.store.User;
-import dev.bulwark.core.auth.AuthConfig;
 import dev.bulwark.core.auth.AuthServices;
-import dev.bulwark.core.auth.token.MasterKey;
 import dev.bulwark.core.config.BulwarkConfig;
 import dev.bulwark.core.config.ConfigException;
 import dev.bulwark.core.config.ConfigLoader;
@@ -81,26 +79,13 @@ final class IdentityAdmin implements AutoCloseable {
             throw new IllegalStateException("cannot open storage: " + e.getMessage(), e);
         }
         try {
-            AuthConfig auth = config.auth();
-            MasterKey masterKey = auth.masterKey() != null ? MasterKey.fromBase64(auth.masterKey())
-                    : storage.developmentMasterKey();
-            return new IdentityAdmin(config, storage,
-                    AuthServices.start(withoutExternalIssuers(auth), storage.identityStores(), masterKey,
-                            environment.clock()));
+            // Commands never verify tokens, so they need not fetch (or wait up to 10 s for) every issuer's JWKS.
+            return new IdentityAdmin(config, storage, AuthServices.start(config.auth().withoutExternalIssuers(),
+                    storage.identityStores(), storage.masterKey(config.auth()), environment.clock()));
         } catch (RuntimeException e) {
             storage.close();
             throw e;
         }
-    }
-
-    /** Commands never verify tokens, so they need not fetch (or wait up to 10 s for) every issuer's JWKS. */
-    private static AuthConfig withoutExternalIssuers(AuthConfig auth) {
-        return new AuthConfig(auth.issuer(), auth.audience(), auth.prefix(), auth.endpointPolicies(),
-                auth.registration(), auth.algorithm(), auth.accessTokenLifetime(), auth.clockSkew(),
-                auth.refreshTokenLifetime(), auth.reuseGrace(), auth.maxSessionsPerUser(), auth.sessionIdleTimeout(),
-                auth.sessionBinding(), auth.password(), auth.hashing(), auth.hashWorkers(), auth.hashQueue(),
-                auth.lockout(), auth.cookies(), auth.masterKey(), auth.revocationSync(), auth.tokenCacheSize(),
-                List.of());
     }
 
     /**

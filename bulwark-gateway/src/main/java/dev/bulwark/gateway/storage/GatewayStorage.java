@@ -1,6 +1,7 @@
 package dev.bulwark.gateway.storage;
 
 import dev.bulwark.api.store.IdempotencyStore;
+import dev.bulwark.core.auth.AuthConfig;
 import dev.bulwark.core.auth.AuthServices;
 import dev.bulwark.core.auth.token.MasterKey;
 import dev.bulwark.core.config.StorageConfig;
@@ -75,6 +76,15 @@ public final class GatewayStorage implements AutoCloseable {
     /** @return users, sessions, revocations, login attempts and signing keys, on the same backend */
     public AuthServices.Stores identityStores() {
         return identityStores;
+    }
+
+    /**
+     * @return {@code auth.masterKey} when configured, else {@link #developmentMasterKey()}
+     * @throws IllegalArgumentException when the configured key is not 32 random bytes in base64
+     * @throws IllegalStateException    as {@link #developmentMasterKey()} does
+     */
+    public MasterKey masterKey(AuthConfig auth) {
+        return auth.masterKey() != null ? MasterKey.fromBase64(auth.masterKey()) : developmentMasterKey();
     }
 
     /**

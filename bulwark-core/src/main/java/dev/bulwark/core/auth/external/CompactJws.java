@@ -28,7 +28,7 @@ final class CompactJws {
      * Streams the JSON (nested values are skipped, not built), refuses a repeated {@code iss}, a non-string one
      * and trailing content. Never throws.
      *
-     * @param token a token that passed {@link #isCompactJws}
+     * @param token a token that passed {@link dev.bulwark.core.auth.token.ParsedJws#isCompactJws}
      */
     static Peek unverifiedIssuer(String token) {
         int first = token.indexOf('.');

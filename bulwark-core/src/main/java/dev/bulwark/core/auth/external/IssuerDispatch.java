@@ -1,6 +1,7 @@
 package dev.bulwark.core.auth.external;
 
 import dev.bulwark.core.auth.token.AccessTokenVerifier;
+import dev.bulwark.core.auth.token.ParsedJws;
 import dev.bulwark.core.auth.token.TokenFailure;
 import dev.bulwark.core.auth.token.TokenVerification;
 import dev.bulwark.core.auth.token.TokenVerifier;
@@ -111,7 +112,7 @@ public final class IssuerDispatch implements TokenVerifier {
             if (token.length() > MAX_TOKEN_LENGTH) {
                 return OVERSIZED;
             }
-            if (!AccessTokenVerifier.isCompactJws(token)) {
+            if (!ParsedJws.isCompactJws(token)) {
                 return MALFORMED;
             }
             CompactJws.Peek peek = CompactJws.unverifiedIssuer(token);

@@ -83,6 +83,8 @@ public final class JwksSource implements AutoCloseable {
 
     // Guarded by this: touched only when a fetch starts or ends, never on the hot path.
     private CompletableFuture<Boolean> inFlight;
+    /** The last fetch started, until {@link #pending()} hands it out. */
+    private CompletableFuture<Boolean> unobserved;
     private Instant lastUnknownKidFetchAt;
     private int failureStreak;
     private long fetchCount;
@@ -204,9 +206,14 @@ public final class JwksSource implements AutoCloseable {
         }
     }
 
-    /** @return the fetch in flight, or a completed future when there is none (for tests) */
+    /**
+     * For tests: the fetch in flight, else the last fetch if it finished since the previous call (a fetch may
+     * finish before the caller asks), else a completed {@code false}.
+     */
     synchronized CompletableFuture<Boolean> pending() {
-        return inFlight != null ? inFlight : CompletableFuture.completedFuture(false);
+        CompletableFuture<Boolean> fetch = inFlight != null ? inFlight : unobserved;
+        unobserved = null;
+        return fetch != null ? fetch : CompletableFuture.completedFuture(false);
     }
 
     /** Shuts the HTTP client down if this source made it; cached keys stay usable. */
@@ -221,6 +228,7 @@ public final class JwksSource implements AutoCloseable {
     private CompletableFuture<Boolean> startFetch() {
         CompletableFuture<Boolean> done = new CompletableFuture<>();
         inFlight = done;
+        unobserved = done;
         nextRefreshAt = Instant.MAX;
         fetchCount++;
         CompletableFuture<HttpResponse<Fetched>> response;
