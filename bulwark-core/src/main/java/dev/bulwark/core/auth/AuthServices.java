@@ -1,9 +1,11 @@
 package dev.bulwark.core.auth;
 
+import dev.bulwark.api.store.ApiKeyStore;
 import dev.bulwark.api.store.KeyStore;
 import dev.bulwark.api.store.LoginAttemptStore;
 import dev.bulwark.api.store.RevocationStore;
 import dev.bulwark.api.store.SessionStore;
+import dev.bulwark.api.store.TenantStore;
 import dev.bulwark.api.store.UserStore;
 import dev.bulwark.core.auth.external.ExternalIssuerConfig;
 import dev.bulwark.core.auth.external.ExternalTokenVerifier;
@@ -21,10 +23,12 @@ import dev.bulwark.core.auth.token.MasterKey;
 import dev.bulwark.core.auth.token.SigningKeyManager;
 import dev.bulwark.core.auth.token.TokenConfig;
 import dev.bulwark.core.auth.token.VerifiedTokenCache;
+import dev.bulwark.core.store.memory.InMemoryApiKeyStore;
 import dev.bulwark.core.store.memory.InMemoryKeyStore;
 import dev.bulwark.core.store.memory.InMemoryLoginAttemptStore;
 import dev.bulwark.core.store.memory.InMemoryRevocationStore;
 import dev.bulwark.core.store.memory.InMemorySessionStore;
+import dev.bulwark.core.store.memory.InMemoryTenantStore;
 import dev.bulwark.core.store.memory.InMemoryUserStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,10 +60,10 @@ public final class AuthServices implements AutoCloseable {
     private static final int STALE_POLLS = 30;
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
 
-    /** The stores identity needs. */
+    /** The stores identity, tenancy and API keys need. */
     public record Stores(UserStore users, SessionStore sessions, RevocationStore revocations,
-                         LoginAttemptStore attempts, KeyStore keys) {
-        /** Bounds of {@link #inMemory}: enough for a demo or a single small node. */
+                         LoginAttemptStore attempts, KeyStore keys, TenantStore tenants, ApiKeyStore apiKeys) {
+        /** Users (and tenants, and API keys) held by {@link #inMemory}: enough for a demo or a single small node. */
         public static final int IN_MEMORY_USERS = 100_000;
         /** Sessions, revocations and lockout keys held by {@link #inMemory}. */
         public static final int IN_MEMORY_ENTRIES = 1_000_000;
@@ -70,6 +74,8 @@ public final class AuthServices implements AutoCloseable {
             Objects.requireNonNull(revocations, "revocations");
             Objects.requireNonNull(attempts, "attempts");
             Objects.requireNonNull(keys, "keys");
+            Objects.requireNonNull(tenants, "tenants");
+            Objects.requireNonNull(apiKeys, "apiKeys");
         }
 
         /** @return stores in this process's memory, lost on restart */
@@ -77,7 +83,9 @@ public final class AuthServices implements AutoCloseable {
             return new Stores(new InMemoryUserStore(clock, IN_MEMORY_USERS),
                     new InMemorySessionStore(clock, IN_MEMORY_ENTRIES),
                     new InMemoryRevocationStore(clock, IN_MEMORY_ENTRIES),
-                    new InMemoryLoginAttemptStore(clock, IN_MEMORY_ENTRIES), new InMemoryKeyStore(clock));
+                    new InMemoryLoginAttemptStore(clock, IN_MEMORY_ENTRIES), new InMemoryKeyStore(clock),
+                    new InMemoryTenantStore(clock, IN_MEMORY_USERS),
+                    new InMemoryApiKeyStore(clock, IN_MEMORY_USERS));
         }
     }
 

@@ -7,6 +7,8 @@ import dev.bulwark.core.auth.token.MasterKey;
 import dev.bulwark.core.config.StorageConfig;
 import dev.bulwark.core.idempotency.InMemoryIdempotencyStore;
 import dev.bulwark.core.routing.RouteServices;
+import dev.bulwark.core.store.memory.InMemoryApiKeyStore;
+import dev.bulwark.core.store.memory.InMemoryTenantStore;
 import dev.bulwark.store.sql.SqlDatabase;
 import dev.bulwark.store.sql.SqlIdempotencyStore;
 import dev.bulwark.store.sql.SqlKeyStore;
@@ -70,7 +72,9 @@ public final class GatewayStorage implements AutoCloseable {
         return new GatewayStorage(config, database, new SqlIdempotencyStore(database, clock),
                 new AuthServices.Stores(new SqlUserStore(database, clock), new SqlSessionStore(database, clock),
                         new SqlRevocationStore(database, clock), new SqlLoginAttemptStore(database, clock),
-                        new SqlKeyStore(database, clock)));
+                        new SqlKeyStore(database, clock),
+                        new InMemoryTenantStore(clock, AuthServices.Stores.IN_MEMORY_USERS), // replaced by SqlTenantStore (tenancy helper)
+                        new InMemoryApiKeyStore(clock, AuthServices.Stores.IN_MEMORY_USERS))); // replaced by SqlApiKeyStore (api key helper)
     }
 
     /** @return users, sessions, revocations, login attempts and signing keys, on the same backend */

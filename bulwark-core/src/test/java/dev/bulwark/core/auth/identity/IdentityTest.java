@@ -9,10 +9,12 @@ import dev.bulwark.core.auth.token.AccessToken;
 import dev.bulwark.core.auth.token.AccessTokenVerifier;
 import dev.bulwark.core.auth.token.MasterKey;
 import dev.bulwark.core.auth.token.TokenVerification;
+import dev.bulwark.core.store.memory.InMemoryApiKeyStore;
 import dev.bulwark.core.store.memory.InMemoryKeyStore;
 import dev.bulwark.core.store.memory.InMemoryLoginAttemptStore;
 import dev.bulwark.core.store.memory.InMemoryRevocationStore;
 import dev.bulwark.core.store.memory.InMemorySessionStore;
+import dev.bulwark.core.store.memory.InMemoryTenantStore;
 import dev.bulwark.testing.FakeClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -136,7 +138,8 @@ class IdentityTest {
         services = AuthServices.start(AuthConfig.builder().hashing(new PasswordHashingConfig(2048, 1, 1, 16, 32))
                 .build(), new AuthServices.Stores(identity.users(), new InMemorySessionStore(clock, 100),
                 new InMemoryRevocationStore(clock, 100), new InMemoryLoginAttemptStore(clock, 100),
-                new InMemoryKeyStore(clock)), MasterKey.generate(), clock);
+                new InMemoryKeyStore(clock), new InMemoryTenantStore(clock, 100), new InMemoryApiKeyStore(clock, 100)),
+                MasterKey.generate(), clock);
 
         login(services.identity(), email, FIREFOX);
 

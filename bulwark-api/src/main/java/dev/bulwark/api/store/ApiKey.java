@@ -1,0 +1,46 @@
+package dev.bulwark.api.store;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A machine client's API key as an {@link ApiKeyStore} keeps it: never the secret, only its keyed hash.
+ *
+ * <p>The key a client presents is {@code <id>.<secret>} (with a fixed visible prefix chosen by the issuer); the id
+ * is public (it appears in lists, events and rate-limit keys), the secret is shown once at creation. Immutable.
+ *
+ * @param id         the public, unique identifier, also the visible prefix of the presented key
+ * @param name       a label chosen by whoever created it
+ * @param secretHash a keyed hash of the secret (the store never interprets it)
+ * @param scopes     the permissions the key grants (the same patterns as role permissions)
+ * @param tenant     the tenant the key acts for, or {@code null} for none
+ * @param createdBy  who created it (a user id, or {@code cli})
+ * @param createdAt  when it was created
+ * @param expiresAt  when it stops working, or {@code null} for never
+ * @param lastUsedAt when it last authenticated a request (updated at most about once a minute), or {@code null}
+ * @param revokedAt  when it was revoked, or {@code null} while it is not
+ */
+public record ApiKey(String id, String name, String secretHash, Set<String> scopes, String tenant, String createdBy,
+                     Instant createdAt, Instant expiresAt, Instant lastUsedAt, Instant revokedAt) {
+
+    public ApiKey {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(secretHash, "secretHash");
+        scopes = User.names(scopes, "scopes");
+        Objects.requireNonNull(createdBy, "createdBy");
+        Objects.requireNonNull(createdAt, "createdAt");
+    }
+
+    /** @return whether the key may authenticate at {@code now}: not revoked and not expired */
+    public boolean isUsableAt(Instant now) {
+        return revokedAt == null && (expiresAt == null || now.isBefore(expiresAt));
+    }
+
+    @Override
+    public String toString() {
+        return "ApiKey[id=" + id + ", name=" + name + ", scopes=" + scopes + ", tenant=" + tenant
+                + ", expiresAt=" + expiresAt + ", revokedAt=" + revokedAt + "]";
+    }
+}
