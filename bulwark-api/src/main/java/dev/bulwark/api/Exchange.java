@@ -111,7 +111,8 @@ public interface Exchange {
     SecurityEventSink events();
 
     /**
-     * Emits one security event for this exchange.
+     * Emits one security event for this exchange, carrying the tenant ({@link ExchangeAttributes#TENANT}) when one
+     * is known.
      *
      * @param reason why
      * @param source the emitting feature, e.g. {@code "cors"}
@@ -119,7 +120,7 @@ public interface Exchange {
      */
     default void emit(Reason reason, String source, String detail) {
         events().emit(new SecurityEvent(clock().instant(), reason, source, requestId(), routeId(), clientIp(),
-                null, detail));
+                attribute(ExchangeAttributes.TENANT), detail));
     }
 
     /**

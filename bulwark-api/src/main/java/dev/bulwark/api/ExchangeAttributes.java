@@ -18,7 +18,11 @@ public final class ExchangeAttributes {
     /** The authenticated user's stable id (a token's {@code sub}, a session's user id). */
     public static final AttributeKey<String> USER = AttributeKey.named("user");
 
-    /** The tenant the request acts for, once resolved and checked against the user's memberships. */
+    /**
+     * The tenant the request acts for: the credential's own after authentication; on a route with a tenant rule,
+     * the one the request names once it is checked against the caller's memberships and the tenant's status. When
+     * that check refuses, it holds the tenant the request asked for (or none), so the refusal's event names it.
+     */
     public static final AttributeKey<String> TENANT = AttributeKey.named("tenant");
 
     /** The id of the API key that authenticated the request (its public id, never the secret part). */

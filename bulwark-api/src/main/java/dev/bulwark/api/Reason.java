@@ -34,6 +34,8 @@ public enum Reason {
     TOKEN_EXPIRED(401, "Token expired", Severity.LOW),
     TOKEN_REVOKED(401, "Token revoked", Severity.MEDIUM),
     AUTHENTICATION_REQUIRED(401, "Authentication required", Severity.LOW),
+    API_KEY_INVALID(401, "Invalid API key", Severity.HIGH),
+    API_KEY_GUESSING(429, "Too many invalid API keys", Severity.HIGH),
     CREDENTIALS_INVALID(401, "Invalid email or password", Severity.MEDIUM),
     ACCOUNT_LOCKED(429, "Too many failed logins", Severity.HIGH),
     REFRESH_TOKEN_INVALID(401, "Invalid refresh token", Severity.MEDIUM),
@@ -44,12 +46,19 @@ public enum Reason {
     CSRF_REJECTED(403, "CSRF check failed", Severity.HIGH),
     ROLE_MISSING(403, "Forbidden", Severity.MEDIUM),
     PERMISSION_MISSING(403, "Forbidden", Severity.MEDIUM),
+    TENANT_REQUIRED(400, "Tenant required", Severity.LOW),
+    TENANT_MISMATCH(403, "Forbidden", Severity.HIGH),
+    TENANT_NOT_MEMBER(403, "Forbidden", Severity.MEDIUM),
+    TENANT_INACTIVE(403, "Forbidden", Severity.MEDIUM),
     INVALID_INPUT(400, "Invalid input", Severity.LOW),
     PASSWORD_REJECTED(400, "Password does not meet the policy", Severity.LOW),
     REGISTRATION_CLOSED(403, "Registration is closed", Severity.LOW),
     AUTH_BUSY(503, "Too many logins in progress", Severity.HIGH),
     RATE_LIMITED(429, "Too many requests", Severity.MEDIUM),
     RATE_LIMIT_STORE_UNAVAILABLE(503, "Rate limit cannot be checked", Severity.HIGH),
+    RESOURCE_NOT_FOUND(404, "Not found", Severity.LOW),
+    RESOURCE_CONFLICT(409, "Already exists", Severity.LOW),
+    ADMIN_ACTION(200, "Administrative change", Severity.MEDIUM),
     INTERNAL_ERROR(500, "Internal error", Severity.CRITICAL);
 
     private final int status;

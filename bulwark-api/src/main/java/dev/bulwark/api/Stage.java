@@ -16,7 +16,8 @@ import java.util.Set;
  *   BODY_LIMIT ─── declared length checked, streaming limit set
  *   RATE_LIMIT ─── 429 before any expensive work ──────── RateLimit headers
  *   AUTHENTICATION who is calling (token, cookie, API key)
- *   AUTHORIZATION  roles, permissions, tenant
+ *   TENANT ─────── which tenant the request acts for: sources agree, caller belongs, tenant active
+ *   AUTHORIZATION  roles and permissions
  *   IDENTIFIED_RATE_LIMIT  limits keyed by user, tenant, API key or claim ─ RateLimit headers
  *   IDENTITY ───── verified identity headers and signed token (client copies stripped at EDGE)
  *   WEBHOOK ────── signatures, replay windows, idempotency
@@ -36,6 +37,7 @@ public enum Stage {
     BODY_LIMIT,
     RATE_LIMIT,
     AUTHENTICATION,
+    TENANT,
     AUTHORIZATION,
     IDENTIFIED_RATE_LIMIT,
     IDENTITY,
@@ -51,7 +53,7 @@ public enum Stage {
      */
     public Set<Stage> requires() {
         return switch (this) {
-            case AUTHORIZATION -> Set.of(AUTHENTICATION);
+            case TENANT, AUTHORIZATION -> Set.of(AUTHENTICATION);
             default -> Set.of();
         };
     }

@@ -55,13 +55,14 @@ public final class Gateway implements AutoCloseable {
     private final ServerConfig server;
     private final int port;
     private final Integer adminPort;
+    private final Integer adminApiPort;
     private final GatewayMetrics metrics;
     private final GatewayStorage storage;
     private final AuthServices auth;
     private boolean closed;
 
     private Gateway(Vertx vertx, GatewayRuntime runtime, ServerConfig server, int port, Integer adminPort,
-                    GatewayMetrics metrics, GatewayStorage storage, AuthServices auth) {
+                    Integer adminApiPort, GatewayMetrics metrics, GatewayStorage storage, AuthServices auth) {
         this.storage = storage;
         this.auth = auth;
         this.vertx = vertx;
@@ -69,6 +70,7 @@ public final class Gateway implements AutoCloseable {
         this.server = server;
         this.port = port;
         this.adminPort = adminPort;
+        this.adminApiPort = adminApiPort;
         this.metrics = metrics;
     }
 
@@ -127,21 +129,37 @@ public final class Gateway implements AutoCloseable {
             // accepted connections across their event loops.
             java.util.Queue<GatewayVerticle> instances = new java.util.concurrent.ConcurrentLinkedQueue<>();
             await(vertx.deployVerticle(() -> {
-                GatewayVerticle instance = new GatewayVerticle(runtime, server.port(), false);
+                GatewayVerticle instance = new GatewayVerticle(runtime, server.port(), GatewayVerticle.Listener.MAIN);
                 instances.add(instance);
                 return instance;
             }, new DeploymentOptions().setInstances(options.eventLoops())), "port " + server.port(), server);
             int port = instances.peek().actualPort();
             Integer adminPort = null;
             if (server.adminPort() != null) {
-                GatewayVerticle admin = new GatewayVerticle(runtime, server.adminPort(), true);
+                GatewayVerticle admin = new GatewayVerticle(runtime, server.adminPort(),
+                        GatewayVerticle.Listener.BUILTINS);
                 await(vertx.deployVerticle(admin), "admin port " + server.adminPort(), server);
                 adminPort = admin.actualPort();
             }
-            Gateway gateway = new Gateway(vertx, runtime, server, port, adminPort, metrics, storage, auth);
-            LOG.info("bulwark gateway listening on {}://{}:{} ({} routes, {} event loops{}, storage: {})",
+            Integer adminApiPort = null;
+            if (routes.adminRoute() != null) {
+                Integer own = config.admin().port();
+                if (own == null) {
+                    adminApiPort = port;
+                } else if (own.equals(server.adminPort())) {
+                    adminApiPort = adminPort;
+                } else {
+                    GatewayVerticle adminApi = new GatewayVerticle(runtime, own, GatewayVerticle.Listener.ADMIN_API);
+                    await(vertx.deployVerticle(adminApi), "admin.port " + own, server);
+                    adminApiPort = adminApi.actualPort();
+                }
+            }
+            Gateway gateway = new Gateway(vertx, runtime, server, port, adminPort, adminApiPort, metrics, storage,
+                    auth);
+            LOG.info("bulwark gateway listening on {}://{}:{} ({} routes, {} event loops{}{}, storage: {})",
                     server.tls() != null ? "https" : "http", server.host(), port, routes.routes().size(),
-                    options.eventLoops(), adminPort == null ? "" : ", admin port " + adminPort, storage.describe());
+                    options.eventLoops(), adminPort == null ? "" : ", admin port " + adminPort,
+                    adminApiPort == null ? "" : ", admin api on port " + adminApiPort, storage.describe());
             return gateway;
         } catch (RuntimeException e) {
             runtime.detach();
@@ -206,6 +224,14 @@ public final class Gateway implements AutoCloseable {
     /** @return the admin port actually bound, or {@code null} when built-in endpoints are on the main port */
     public Integer adminPort() {
         return adminPort;
+    }
+
+    /**
+     * @return the port the admin API is served on (the main port unless {@code admin.port} is set), or
+     *     {@code null} when the API is off
+     */
+    public Integer adminApiPort() {
+        return adminApiPort;
     }
 
     /** @return the base URI clients use, e.g. {@code http://127.0.0.1:8080} */

@@ -7,8 +7,11 @@ import java.util.Set;
 /**
  * A machine client's API key as an {@link ApiKeyStore} keeps it: never the secret, only its keyed hash.
  *
- * <p>The key a client presents is {@code <id>.<secret>} (with a fixed visible prefix chosen by the issuer); the id
- * is public (it appears in lists, events and rate-limit keys), the secret is shown once at creation. Immutable.
+ * <p>The key a client presents is {@code bwk_<id>_<secret>}: the fixed prefix {@code bwk_}, the id (16 characters
+ * {@code [a-z0-9]}), {@code _}, and the secret (43 characters of base64url, 256 random bits), 64 characters in all,
+ * so secret scanners can match {@code bwk_[a-z0-9]{16}_[A-Za-z0-9_-]{43}}. The id is public (it appears in
+ * lists, events and rate-limit keys); the secret is shown once at creation and kept only as an HMAC-SHA256 under
+ * a key derived from the master key. Immutable.
  *
  * @param id         the public, unique identifier, also the visible prefix of the presented key
  * @param name       a label chosen by whoever created it

@@ -5,7 +5,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Keeps what has been revoked before it expired: session ids and per-user "issued before" cutoffs.
+ * Keeps what has been revoked before it expired: session ids, per-user "issued before" cutoffs and API key ids.
  *
  * <p>Gateway nodes do not ask this store on the hot path: each keeps the live set in memory, loads it with
  * {@link #changesSince(long, int) changesSince(0, ...)} at start, and resyncs from its last cursor after a
@@ -40,6 +40,16 @@ public interface RevocationStore {
      * @return the change appended to the feed, carrying the effective (maximum) cutoff
      */
     CompletionStage<Revocation> revokeUserTokensBefore(String userId, Instant cutoff, Instant expiresAt);
+
+    /**
+     * Announces that an API key was revoked, so every node drops it even while it still caches the key as valid.
+     * The key's own record ({@link ApiKeyStore#revoke}) is what keeps it revoked; this entry only has to outlive
+     * the nodes' caches. Revoking again behaves as for a session.
+     *
+     * @param expiresAt when no node can still hold the key in a cache
+     * @return the change appended to the feed ({@code cutoff} is when it was revoked)
+     */
+    CompletionStage<Revocation> revokeApiKey(String keyId, Instant expiresAt);
 
     /** @return whether the session is revoked and its entry has not expired */
     CompletionStage<Boolean> isSessionRevoked(String sessionId);

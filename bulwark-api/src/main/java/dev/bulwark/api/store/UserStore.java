@@ -61,6 +61,15 @@ public interface UserStore {
     CompletionStage<Optional<User>> setAccess(String id, Set<String> roles, Set<String> permissions);
 
     /**
+     * Replaces the tenants the user belongs to and moves {@code updatedAt} to now. Gateways cache memberships
+     * briefly, so a removed tenant stops being accepted within that cache's lifetime.
+     *
+     * @return the updated user, or empty for an unknown id
+     * @throws IllegalArgumentException when a tenant is not a valid name ({@link User#names})
+     */
+    CompletionStage<Optional<User>> setTenants(String id, Set<String> tenants);
+
+    /**
      * Enables or disables the user.
      *
      * @return the updated user, or empty for an unknown id

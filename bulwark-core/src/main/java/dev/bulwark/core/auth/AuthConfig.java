@@ -1,6 +1,7 @@
 package dev.bulwark.core.auth;
 
 import dev.bulwark.api.store.LockoutPolicy;
+import dev.bulwark.core.auth.apikey.ApiKeyConfig;
 import dev.bulwark.core.auth.external.ExternalIssuerConfig;
 import dev.bulwark.core.auth.password.PasswordHashingConfig;
 import dev.bulwark.core.auth.password.PasswordPolicyConfig;
@@ -43,6 +44,7 @@ import java.util.Objects;
  * @param revocationSync         how often a node reads revocations other nodes wrote
  * @param tokenCacheSize         verified tokens remembered per node
  * @param issuers                external issuers whose tokens routes may also accept
+ * @param apiKeys                how many refused API keys a client address may present
  */
 public record AuthConfig(String issuer, String audience, String prefix, List<String> endpointPolicies,
                          RegistrationMode registration, TokenAlgorithm algorithm, Duration accessTokenLifetime,
@@ -50,7 +52,8 @@ public record AuthConfig(String issuer, String audience, String prefix, List<Str
                          int maxSessionsPerUser, Duration sessionIdleTimeout, SessionBinding sessionBinding,
                          PasswordPolicyConfig password, PasswordHashingConfig hashing, int hashWorkers,
                          int hashQueue, LockoutConfig lockout, CookieConfig cookies, String masterKey,
-                         Duration revocationSync, long tokenCacheSize, List<ExternalIssuerConfig> issuers) {
+                         Duration revocationSync, long tokenCacheSize, List<ExternalIssuerConfig> issuers,
+                         ApiKeyConfig apiKeys) {
 
     /** Who may register. */
     public enum RegistrationMode {
@@ -119,6 +122,7 @@ public record AuthConfig(String issuer, String audience, String prefix, List<Str
     public AuthConfig {
         endpointPolicies = List.copyOf(endpointPolicies);
         issuers = List.copyOf(issuers);
+        Objects.requireNonNull(apiKeys, "apiKeys");
     }
 
     /** @return a builder holding every default */
@@ -131,7 +135,7 @@ public record AuthConfig(String issuer, String audience, String prefix, List<Str
         return new AuthConfig(issuer, audience, prefix, endpointPolicies, registration, algorithm, accessTokenLifetime,
                 clockSkew, refreshTokenLifetime, reuseGrace, maxSessionsPerUser, sessionIdleTimeout, sessionBinding,
                 password, hashing, hashWorkers, hashQueue, lockout, cookies, masterKey, revocationSync,
-                tokenCacheSize, List.of());
+                tokenCacheSize, List.of(), apiKeys);
     }
 
     /** @return what Bulwark's own access tokens say and how strictly they are checked */
@@ -179,6 +183,9 @@ public record AuthConfig(String issuer, String audience, String prefix, List<Str
                 quote(cookies.sameSite()) + " is not strict or lax (None would send cookies cross-site)");
         range(problems, "revocationSync", revocationSync, Duration.ofMillis(50), Duration.ofMinutes(1));
         check(problems, "tokenCacheSize", tokenCacheSize >= 1, tokenCacheSize + " must be positive");
+        for (String[] problem : apiKeys.problems()) {
+            problems.add(new String[] {"apiKeys." + problem[0], problem[1]});
+        }
         return problems;
     }
 
@@ -227,6 +234,7 @@ public record AuthConfig(String issuer, String audience, String prefix, List<Str
         private Duration revocationSync = Duration.ofSeconds(1);
         private long tokenCacheSize = 100_000;
         private final List<ExternalIssuerConfig> issuers = new ArrayList<>();
+        private ApiKeyConfig apiKeys = ApiKeyConfig.DEFAULT;
 
         private Builder() {
         }
@@ -277,11 +285,13 @@ public record AuthConfig(String issuer, String audience, String prefix, List<Str
 
         public Builder issuer(ExternalIssuerConfig external) { this.issuers.add(Objects.requireNonNull(external)); return this; }
 
+        public Builder apiKeys(ApiKeyConfig apiKeys) { this.apiKeys = Objects.requireNonNull(apiKeys); return this; }
+
         public AuthConfig build() {
             return new AuthConfig(issuer, audience, prefix, endpointPolicies, registration, algorithm,
                     accessTokenLifetime, clockSkew, refreshTokenLifetime, reuseGrace, maxSessionsPerUser,
                     sessionIdleTimeout, sessionBinding, password, hashing, hashWorkers, hashQueue, lockout, cookies,
-                    masterKey, revocationSync, tokenCacheSize, issuers);
+                    masterKey, revocationSync, tokenCacheSize, issuers, apiKeys);
         }
     }
 }

@@ -11,8 +11,11 @@ import java.util.Objects;
  *                       external issuer
  * @param queryParameter a query parameter that may carry the access token (for clients that cannot set
  *                       headers), or {@code null} to never read tokens from the URL
+ * @param apiKeys        whether API keys of machine clients count, besides or instead of tokens
+ * @param apiKeyHeader   the request header that carries an API key (never forwarded upstream where keys count)
  */
-public record AuthRouteConfig(Mode mode, List<String> issuers, String queryParameter) {
+public record AuthRouteConfig(Mode mode, List<String> issuers, String queryParameter, ApiKeyMode apiKeys,
+                              String apiKeyHeader) {
 
     /** Whether the route needs a credential. */
     public enum Mode {
@@ -24,6 +27,19 @@ public record AuthRouteConfig(Mode mode, List<String> issuers, String queryParam
         OFF
     }
 
+    /** Whether a route accepts API keys ({@code auth.apiKeys}). */
+    public enum ApiKeyMode {
+        /** Only tokens count; the API key header is not looked at (and reaches the backend). */
+        OFF,
+        /** A request may authenticate with an API key or with a token (not both at once). */
+        ALSO,
+        /** Only API keys count; tokens are not looked at. */
+        ONLY
+    }
+
+    /** The header API keys are read from unless a route names another. */
+    public static final String DEFAULT_API_KEY_HEADER = "X-Api-Key";
+
     /** Authentication required, every issuer, no query tokens. */
     public static final AuthRouteConfig REQUIRED = new AuthRouteConfig(Mode.REQUIRED, List.of(), null);
     /** Authentication optional. */
@@ -34,6 +50,23 @@ public record AuthRouteConfig(Mode mode, List<String> issuers, String queryParam
     public AuthRouteConfig {
         Objects.requireNonNull(mode, "mode");
         issuers = List.copyOf(issuers);
+        Objects.requireNonNull(apiKeys, "apiKeys");
+        Objects.requireNonNull(apiKeyHeader, "apiKeyHeader");
+    }
+
+    /** A setting where only tokens count. */
+    public AuthRouteConfig(Mode mode, List<String> issuers, String queryParameter) {
+        this(mode, issuers, queryParameter, ApiKeyMode.OFF, DEFAULT_API_KEY_HEADER);
+    }
+
+    /** @return this setting with API keys counting as {@code apiKeys} says, read from {@code header} */
+    public AuthRouteConfig withApiKeys(ApiKeyMode apiKeys, String header) {
+        return new AuthRouteConfig(mode, issuers, queryParameter, apiKeys, header);
+    }
+
+    /** @return whether API keys count on this route */
+    public boolean acceptsApiKeys() {
+        return apiKeys != ApiKeyMode.OFF;
     }
 
     /** @return whether credentials are looked at */

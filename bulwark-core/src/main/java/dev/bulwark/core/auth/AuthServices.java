@@ -7,6 +7,7 @@ import dev.bulwark.api.store.RevocationStore;
 import dev.bulwark.api.store.SessionStore;
 import dev.bulwark.api.store.TenantStore;
 import dev.bulwark.api.store.UserStore;
+import dev.bulwark.core.auth.apikey.ApiKeys;
 import dev.bulwark.core.auth.external.ExternalIssuerConfig;
 import dev.bulwark.core.auth.external.ExternalTokenVerifier;
 import dev.bulwark.core.auth.external.IssuerDispatch;
@@ -44,7 +45,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Everything the {@code auth} section turns into at run time, wired to the host's stores: the identity service,
- * the authenticator routes use, the endpoints, the key ring and the revocation sync.
+ * API keys, the authenticator routes use, the endpoints, the key ring and the revocation sync.
  *
  * <p>{@link #start} loads (or creates) the signing keys and the live revocations before returning, so the first
  * request is already checked against every logout; then one daemon thread polls revocations every
@@ -100,10 +101,15 @@ public final class AuthServices implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final List<ExternalTokenVerifier> externals;
     private final Clock clock;
+    private final Stores stores;
+    private final ApiKeys apiKeys;
 
     private AuthServices(AuthConfig config, Identity identity, Authenticator authenticator, AuthEndpoints endpoints,
                          KeyRing ring, SigningKeyManager keys, RevocationSync sync, PasswordWorkers workers,
-                         ScheduledExecutorService timer, List<ExternalTokenVerifier> externals, Clock clock) {
+                         ScheduledExecutorService timer, List<ExternalTokenVerifier> externals, Clock clock,
+                         Stores stores, ApiKeys apiKeys) {
+        this.stores = stores;
+        this.apiKeys = apiKeys;
         this.externals = externals;
         this.clock = clock;
         this.config = config;
@@ -120,7 +126,7 @@ public final class AuthServices implements AutoCloseable {
     /**
      * Loads keys and revocations and starts the background sync.
      *
-     * @param masterKey encrypts signing keys at rest and derives the CSRF and refresh-successor keys
+     * @param masterKey encrypts signing keys at rest and derives the CSRF, refresh-successor and API key hash keys
      * @throws IllegalStateException when the stores cannot be read within 30 s or a stored key does not decrypt
      */
     public static AuthServices start(AuthConfig config, Stores stores, MasterKey masterKey, Clock clock) {
@@ -161,8 +167,9 @@ public final class AuthServices implements AutoCloseable {
                 IssuerDispatch.of(new AccessTokenVerifier(ring, tokens, clock), externals), skew,
                 IssuerDispatch.MAX_TOKEN_LENGTH, config.tokenCacheSize(), clock);
         Duration maxStaleness = config.revocationSync().multipliedBy(STALE_POLLS);
+        ApiKeys apiKeys = new ApiKeys(stores.apiKeys(), stores.revocations(), sync, masterKey, clock);
         Authenticator authenticator = new Authenticator(cache, list, sync::staleFor,
-                maxStaleness, new CsrfTokens(masterKey), config.cookies());
+                maxStaleness, new CsrfTokens(masterKey), config.cookies(), apiKeys, config.issuer());
         AuthEndpoints endpoints = new AuthEndpoints(identity, authenticator, ring, clock);
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "bulwark-auth-sync");
@@ -180,7 +187,7 @@ public final class AuthServices implements AutoCloseable {
         LOG.info("auth ready: issuer {}, {} signing key(s), active {}", config.issuer(),
                 ring.verificationKeys(clock.instant()).size(), ring.active().kid());
         return new AuthServices(config, identity, authenticator, endpoints, ring, keys, sync, workers, timer,
-                externals, clock);
+                externals, clock, stores, apiKeys);
     }
 
     private static void refreshKeys(SigningKeyManager keys, KeyRing ring) {
@@ -189,6 +196,11 @@ public final class AuthServices implements AutoCloseable {
         } catch (CompletionException | IllegalStateException e) {
             LOG.warn("cannot re-read signing keys, keeping the current ones: {}", e.getMessage());
         }
+    }
+
+    /** @return the stores these services run on (users, tenants, sessions...), for tenancy and administration */
+    public Stores stores() {
+        return stores;
     }
 
     /** @return the clock tokens are issued and checked with */
@@ -204,6 +216,11 @@ public final class AuthServices implements AutoCloseable {
     /** @return accounts and sessions */
     public Identity identity() {
         return identity;
+    }
+
+    /** @return API keys of machine clients: create, list, revoke */
+    public ApiKeys apiKeys() {
+        return apiKeys;
     }
 
     /** @return what route filters authenticate with */

@@ -5,6 +5,10 @@ import dev.bulwark.api.ExchangeAttributes;
 import dev.bulwark.api.Headers;
 import dev.bulwark.api.Principal;
 import dev.bulwark.api.Reason;
+import dev.bulwark.api.store.ApiKey;
+import dev.bulwark.core.auth.apikey.ApiKeyFailure;
+import dev.bulwark.core.auth.apikey.ApiKeyVerification;
+import dev.bulwark.core.auth.apikey.ApiKeys;
 import dev.bulwark.core.auth.revocation.RevocationList;
 import dev.bulwark.core.auth.token.AccessToken;
 import dev.bulwark.core.auth.token.TokenFailure;
@@ -15,22 +19,26 @@ import java.net.URI;
 import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
 /**
  * Finds and checks the credential of a request: a bearer token, a token in a WebSocket subprotocol entry, the
- * access cookie (with CSRF checks for unsafe methods) or, where a route allows it, a query parameter. Used by
- * {@link AuthenticationFilter} on routes and by the auth endpoints that act on the caller's own session.
+ * access cookie (with CSRF checks for unsafe methods) or, where a route allows it, a query parameter or an API
+ * key ({@link #authenticateApiKey}). Used by {@link AuthenticationFilter} on routes and by the auth endpoints that
+ * act on the caller's own session.
  *
- * <p>The hot path touches memory only: verified tokens come from the cache, revocations from this node's
- * {@link RevocationList}. When the revocation list has not been confirmed for longer than allowed (the store
- * is unreachable), requests are refused with 503 rather than trusting a list that may miss a logout.
- * Thread-safe.
+ * <p>The hot path touches memory only: verified tokens come from the cache, API key records from
+ * {@link ApiKeys}' cache, revocations from this node's {@link RevocationList}. When the revocation list has not
+ * been confirmed for longer than allowed (the store is unreachable), requests are refused with 503 rather than
+ * trusting a list that may miss a logout or a revoked key. Thread-safe.
  */
 public final class Authenticator {
 
@@ -40,7 +48,11 @@ public final class Authenticator {
 
     /** What authentication found. */
     public sealed interface Outcome {
-        /** A valid credential. */
+        /**
+         * A valid credential.
+         *
+         * @param token the verified access token, or {@code null} for an API key
+         */
         record Authenticated(Principal principal, AccessToken token) implements Outcome { }
         /** No credential at all. */
         record Anonymous() implements Outcome { }
@@ -61,6 +73,8 @@ public final class Authenticator {
     private final Duration maxStaleness;
     private final CsrfTokens csrf;
     private final AuthConfig.CookieConfig cookies;
+    private final ApiKeys apiKeys;
+    private final String issuer;
 
     /**
      * @param verifier            checks tokens (normally a verified-token cache over every trusted issuer)
@@ -69,15 +83,20 @@ public final class Authenticator {
      * @param maxStaleness        beyond this, authenticated requests get 503
      * @param csrf                checks CSRF tokens of cookie-authenticated requests
      * @param cookies             whether the access cookie counts, and which origins are trusted
+     * @param apiKeys             verifies API keys on routes that accept them
+     * @param issuer              Bulwark's issuer, which vouches for API-key principals
      */
     public Authenticator(TokenVerifier verifier, RevocationList revocations, Supplier<Duration> revocationStaleness,
-                         Duration maxStaleness, CsrfTokens csrf, AuthConfig.CookieConfig cookies) {
+                         Duration maxStaleness, CsrfTokens csrf, AuthConfig.CookieConfig cookies, ApiKeys apiKeys,
+                         String issuer) {
         this.verifier = verifier;
         this.revocations = revocations;
         this.revocationStaleness = revocationStaleness;
         this.maxStaleness = maxStaleness;
         this.csrf = csrf;
         this.cookies = cookies;
+        this.apiKeys = apiKeys;
+        this.issuer = issuer;
     }
 
     /** @return the CSRF token issuer of cookie mode */
@@ -155,6 +174,64 @@ public final class Authenticator {
         }
         exchange.attribute(ExchangeAttributes.CLAIMS, view);
         return new Outcome.Authenticated(principal, claims);
+    }
+
+    /** @return whether the route accepts API keys and the request carries its API key header */
+    public boolean presentsApiKey(Exchange exchange, AuthRouteConfig route) {
+        return route.acceptsApiKeys() && exchange.requestHeaders().get(route.apiKeyHeader()) != null;
+    }
+
+    /**
+     * Authenticates with the route's API key header, which is removed from the headers that go upstream. On
+     * success the principal ({@link Principal.Method#API_KEY}, user {@code apikey:<id>}, the key's scopes as
+     * permissions, its tenant), user, tenant and {@link ExchangeAttributes#API_KEY} are stored on the exchange.
+     * Completes at once unless the key's record must be read from the store.
+     *
+     * @return {@link Outcome.Anonymous} when there is no key (or the route takes none); a refusal with
+     *     {@link Reason#API_KEY_INVALID} for every kind of bad key (the detail says which, with the key's public
+     *     id but never the key), or {@link Reason#SERVICE_UNAVAILABLE} when it cannot be checked; never fails
+     */
+    public CompletionStage<Outcome> authenticateApiKey(Exchange exchange, AuthRouteConfig route) {
+        if (!presentsApiKey(exchange, route)) {
+            return CompletableFuture.completedFuture(ANONYMOUS);
+        }
+        Headers headers = exchange.requestHeaders();
+        List<String> values = headers.getAll(route.apiKeyHeader());
+        headers.remove(route.apiKeyHeader());
+        if (values.size() > 1) {
+            return refused(Reason.API_KEY_INVALID, "more than one " + route.apiKeyHeader() + " header");
+        }
+        if (!headers.getAll("Authorization").isEmpty()) {
+            // Two credentials would leave open which identity the request acts for.
+            return refused(Reason.API_KEY_INVALID, "both an api key and an authorization header");
+        }
+        if (revocationStaleness.get().compareTo(maxStaleness) > 0) {
+            return refused(Reason.SERVICE_UNAVAILABLE, "revocations could not be read for "
+                    + revocationStaleness.get().toSeconds() + "s");
+        }
+        return apiKeys.verify(values.get(0).trim()).thenApply(verification -> switch (verification) {
+            case ApiKeyVerification.Refused refused -> new Outcome.Refused(
+                    refused.failure() == ApiKeyFailure.UNAVAILABLE ? Reason.SERVICE_UNAVAILABLE
+                            : Reason.API_KEY_INVALID, refused.detail());
+            case ApiKeyVerification.Verified verified -> apiKeyPrincipal(exchange, verified.key());
+        });
+    }
+
+    private static CompletionStage<Outcome> refused(Reason reason, String detail) {
+        return CompletableFuture.completedFuture(new Outcome.Refused(reason, detail));
+    }
+
+    private Outcome apiKeyPrincipal(Exchange exchange, ApiKey key) {
+        String userId = "apikey:" + key.id();
+        Principal principal = new Principal(userId, null, issuer, List.of(), List.copyOf(key.scopes()),
+                key.tenant(), key.expiresAt() != null ? key.expiresAt() : Instant.MAX, Principal.Method.API_KEY);
+        exchange.attribute(ExchangeAttributes.PRINCIPAL, principal);
+        exchange.attribute(ExchangeAttributes.USER, userId);
+        exchange.attribute(ExchangeAttributes.API_KEY, key.id());
+        if (key.tenant() != null) {
+            exchange.attribute(ExchangeAttributes.TENANT, key.tenant());
+        }
+        return new Outcome.Authenticated(principal, null);
     }
 
     /**

@@ -52,6 +52,11 @@ public final class AuthorizationFilter implements SecurityFilter {
         return PermissionPattern.problem(permission, true);
     }
 
+    /** @return why {@code permission} cannot be granted (to a role, a user, an API key), or {@code null} */
+    public static String grantProblem(String permission) {
+        return PermissionPattern.problem(permission, false);
+    }
+
     @Override
     public Stage stage() {
         return Stage.AUTHORIZATION;

@@ -1,8 +1,10 @@
 package dev.bulwark.core.config;
 
+import dev.bulwark.core.admin.AdminConfig;
 import dev.bulwark.core.auth.AuthConfig;
 import dev.bulwark.core.authz.AuthorizationConfig;
 import dev.bulwark.core.ratelimit.RateLimitConfig;
+import dev.bulwark.core.tenant.TenancyConfig;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,11 +26,31 @@ import java.util.Map;
  * @param rateLimits rate-limit tiers by name, which policies and routes reference
  * @param auth      logins, tokens and sessions; {@code null} when the gateway authenticates nobody
  * @param authorization the permissions each role grants; {@link AuthorizationConfig#EMPTY} when absent
+ * @param tenancy   how routes' {@code tenant} rules treat roles and unknown tenants; {@code null} when the section
+ *                  is absent, which means {@link TenancyConfig#DEFAULT} ({@link #effectiveTenancy()})
+ * @param admin     the admin API; {@code null} when the section is absent (the API is off)
  */
 public record BulwarkConfig(Mode mode, ServerConfig server, Map<String, UpstreamConfig> upstreams,
                             PolicyConfig defaults, Map<String, PolicyConfig> policies, List<RouteConfig> routes,
                             StorageConfig storage, Map<String, RateLimitConfig> rateLimits, AuthConfig auth,
-                            AuthorizationConfig authorization) {
+                            AuthorizationConfig authorization, TenancyConfig tenancy, AdminConfig admin) {
+
+    /** A configuration without an {@code admin} section. */
+    public BulwarkConfig(Mode mode, ServerConfig server, Map<String, UpstreamConfig> upstreams,
+                         PolicyConfig defaults, Map<String, PolicyConfig> policies, List<RouteConfig> routes,
+                         StorageConfig storage, Map<String, RateLimitConfig> rateLimits, AuthConfig auth,
+                         AuthorizationConfig authorization, TenancyConfig tenancy) {
+        this(mode, server, upstreams, defaults, policies, routes, storage, rateLimits, auth, authorization, tenancy,
+                null);
+    }
+
+    /** A configuration without a {@code tenancy} section. */
+    public BulwarkConfig(Mode mode, ServerConfig server, Map<String, UpstreamConfig> upstreams,
+                         PolicyConfig defaults, Map<String, PolicyConfig> policies, List<RouteConfig> routes,
+                         StorageConfig storage, Map<String, RateLimitConfig> rateLimits, AuthConfig auth,
+                         AuthorizationConfig authorization) {
+        this(mode, server, upstreams, defaults, policies, routes, storage, rateLimits, auth, authorization, null);
+    }
 
     /** A configuration without {@code auth} and {@code authorization} sections. */
     public BulwarkConfig(Mode mode, ServerConfig server, Map<String, UpstreamConfig> upstreams,
@@ -58,6 +80,11 @@ public record BulwarkConfig(Mode mode, ServerConfig server, Map<String, Upstream
         authorization = authorization == null ? AuthorizationConfig.EMPTY : authorization;
     }
 
+    /** @return the {@code tenancy} section, or {@link TenancyConfig#DEFAULT} when it is absent */
+    public TenancyConfig effectiveTenancy() {
+        return tenancy != null ? tenancy : TenancyConfig.DEFAULT;
+    }
+
     /** @return a builder: development mode, default server, {@link PolicyConfig#DEFAULTS}, nothing else */
     public static Builder builder() {
         return new Builder();
@@ -79,6 +106,8 @@ public record BulwarkConfig(Mode mode, ServerConfig server, Map<String, Upstream
         private final Map<String, RateLimitConfig> rateLimits = new LinkedHashMap<>();
         private AuthConfig auth;
         private AuthorizationConfig authorization;
+        private TenancyConfig tenancy;
+        private AdminConfig admin;
 
         private Builder() {
         }
@@ -167,9 +196,25 @@ public record BulwarkConfig(Mode mode, ServerConfig server, Map<String, Upstream
             return this;
         }
 
+        /** Sets the {@code tenancy} section: cross-tenant roles, unknown tenants, the status cache. */
+        public Builder tenancy(TenancyConfig tenancy) {
+            this.tenancy = tenancy;
+            return this;
+        }
+
+        /** Sets the {@code admin} section: where the admin API lives and who may use it; {@code null} for none. */
+        public Builder admin(AdminConfig admin) {
+            this.admin = admin;
+            return this;
+        }
+
+        public Builder admin(AdminConfig.Builder admin) {
+            return admin(admin.build());
+        }
+
         public BulwarkConfig build() {
             return new BulwarkConfig(mode, server, upstreams, defaults, policies, routes, storage, rateLimits, auth,
-                    authorization);
+                    authorization, tenancy, admin);
         }
     }
 }

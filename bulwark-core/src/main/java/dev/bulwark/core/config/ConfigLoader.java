@@ -7,8 +7,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.bulwark.core.admin.AdminConfig;
 import dev.bulwark.core.auth.AuthConfig;
 import dev.bulwark.core.auth.AuthRouteConfig;
+import dev.bulwark.core.auth.apikey.ApiKeyConfig;
 import dev.bulwark.core.auth.external.ExternalIssuerConfig;
 import dev.bulwark.core.auth.password.PasswordHashingConfig;
 import dev.bulwark.core.auth.password.PasswordPolicyConfig;
@@ -25,6 +27,8 @@ import dev.bulwark.core.ratelimit.OnStoreFailure;
 import dev.bulwark.core.ratelimit.RateLimitConfig;
 import dev.bulwark.core.ratelimit.RateLimitTier;
 import dev.bulwark.core.requestid.RequestIdConfig;
+import dev.bulwark.core.tenant.TenancyConfig;
+import dev.bulwark.core.tenant.TenantConfig;
 import dev.bulwark.core.webhook.VerifierConfig;
 import dev.bulwark.core.webhook.WebhookConfig;
 
@@ -82,7 +86,7 @@ public final class ConfigLoader {
 
     private static final List<String> ROOT_KEYS =
             List.of("mode", "server", "upstreams", "defaults", "policies", "routes", "storage", "rateLimits", "auth",
-                    "authorization");
+                    "authorization", "admin", "tenancy");
     private static final List<String> SERVER_KEYS = List.of("host", "port", "tls", "http2", "adminPort",
             "trustedProxies", "allowedHosts", "maxHeaderCount", "maxHeaderBytes", "shutdownTimeout",
             "fallbackUpstream", "accessLog", "ipRules");
@@ -91,19 +95,23 @@ public final class ConfigLoader {
             List.of("url", "connectTimeout", "responseTimeout", "maxConnections", "http2");
     private static final List<String> POLICY_KEYS =
             List.of("requestId", "headers", "cors", "bodyLimit", "rateLimit", "auth", "access", "ipRules",
-                    "identityHeaders");
+                    "identityHeaders", "tenant");
     private static final List<String> ROUTE_KEYS = List.of("id", "match", "upstream", "policies", "policy",
             "requestId", "headers", "cors", "bodyLimit", "webhook", "idempotency", "rateLimit", "auth", "access",
-            "ipRules", "identityHeaders");
+            "ipRules", "identityHeaders", "tenant");
     private static final List<String> IDENTITY_HEADERS_KEYS = List.of("strip", "userHeader", "tenantHeader",
             "rolesHeader", "sessionHeader", "token", "tokenHeader", "tokenLifetime", "audience");
     private static final List<String> IP_RULES_KEYS = List.of("allow", "deny");
+    private static final List<String> TENANT_KEYS = List.of("required", "sources");
+    private static final List<String> TENANCY_KEYS = List.of("crossTenantRoles", "unknownTenants", "cacheTtl");
+    private static final List<String> ADMIN_KEYS = List.of("enabled", "prefix", "roles", "scope", "policies",
+            "ipRules", "port");
     private static final List<String> AUTHORIZATION_KEYS = List.of("roles", "actions");
     private static final List<String> ACCESS_KEYS = List.of("roles", "permissions");
     private static final List<String> ANY_ALL_KEYS = List.of("anyOf", "allOf");
     private static final List<String> AUTH_KEYS = List.of("issuer", "audience", "masterKey", "registration",
             "revocationSync", "tokenCacheSize", "endpoints", "accessToken", "refreshToken", "sessions", "password",
-            "lockout", "cookies", "issuers");
+            "lockout", "cookies", "issuers", "apiKeys");
     private static final List<String> AUTH_ENDPOINTS_KEYS = List.of("prefix", "policies");
     private static final List<String> ACCESS_TOKEN_KEYS = List.of("lifetime", "clockSkew", "algorithm");
     private static final List<String> REFRESH_TOKEN_KEYS = List.of("lifetime", "reuseGrace");
@@ -116,7 +124,9 @@ public final class ConfigLoader {
     private static final List<String> COOKIES_KEYS = List.of("enabled", "sameSite", "trustedOrigins");
     private static final List<String> EXTERNAL_ISSUER_KEYS = List.of("issuer", "jwksUrl", "jwks", "audience",
             "algorithms", "rolesClaim", "tenantClaim", "clockSkew", "refreshInterval", "minRefetchInterval");
-    private static final List<String> ROUTE_AUTH_KEYS = List.of("mode", "issuers", "queryParameter");
+    private static final List<String> ROUTE_AUTH_KEYS = List.of("mode", "issuers", "queryParameter", "apiKeys",
+            "apiKeyHeader");
+    private static final List<String> API_KEYS_KEYS = List.of("failureLimit", "failurePeriod");
     private static final List<String> RATE_LIMIT_TIER_KEYS = List.of("limit", "period", "burst", "key", "onStoreFailure");
     private static final List<String> MATCH_KEYS = List.of("path", "methods", "hosts");
     private static final List<String> REQUEST_ID_KEYS = List.of("header", "trustIncoming", "maxLength");
@@ -253,6 +263,8 @@ public final class ConfigLoader {
             with(keys, "storage", node -> builder.storage(storage(node, "storage")));
             with(keys, "auth", node -> builder.auth(auth(node, "auth")));
             with(keys, "authorization", node -> builder.authorization(authorization(node, "authorization")));
+            with(keys, "tenancy", node -> builder.tenancy(tenancy(node, "tenancy")));
+            with(keys, "admin", node -> builder.admin(admin(node, "admin")));
             with(keys, "rateLimits", node -> entries(node, "rateLimits",
                     (name, value) -> builder.rateLimit(name, rateLimitTier(value, child("rateLimits", name)))));
             with(keys, "routes", node -> {
@@ -510,7 +522,37 @@ public final class ConfigLoader {
             with(keys, "access", n -> b.access(access(n, child(path, "access"))));
             with(keys, "ipRules", n -> b.ipRules(ipRules(n, child(path, "ipRules"))));
             with(keys, "identityHeaders", n -> b.identityHeaders(identityHeaders(n, child(path, "identityHeaders"))));
+            with(keys, "tenant", n -> b.tenant(tenant(n, child(path, "tenant"))));
             return b.build();
+        }
+
+        /** {@code false} (off), or {@code {required, sources}} with {@code required} defaulting to true. */
+        private TenantConfig tenant(JsonNode node, String path) {
+            if (isOff(node)) {
+                return TenantConfig.OFF;
+            }
+            Map<String, JsonNode> keys = object(node, path, TENANT_KEYS);
+            if (keys == null) {
+                return null;
+            }
+            TenantConfig.Builder b = TenantConfig.builder();
+            with(keys, "required", n -> ifSet(bool(n, child(path, "required")), b::required));
+            with(keys, "sources", n -> ifSet(strings(n, child(path, "sources")), b::sources));
+            return b.build();
+        }
+
+        private TenancyConfig tenancy(JsonNode node, String path) {
+            Map<String, JsonNode> keys = object(node, path, TENANCY_KEYS);
+            if (keys == null) {
+                return null;
+            }
+            TenancyConfig d = TenancyConfig.DEFAULT;
+            List<String> roles = optional(keys, path, "crossTenantRoles", this::strings);
+            TenancyConfig.UnknownTenants unknown = optional(keys, path, "unknownTenants",
+                    (n, at) -> enumValue(n, at, TenancyConfig.UnknownTenants.class));
+            Duration ttl = optional(keys, path, "cacheTtl", this::duration);
+            return new TenancyConfig(roles != null ? roles : d.crossTenantRoles(),
+                    unknown != null ? unknown : d.unknownTenants(), ttl != null ? ttl : d.cacheTtl());
         }
 
         /** {@code true} (every default), {@code false} (off), or the keys that differ from the defaults. */
@@ -546,6 +588,26 @@ public final class ConfigLoader {
             List<String> allow = optional(keys, path, "allow", this::strings);
             List<String> deny = optional(keys, path, "deny", this::strings);
             return new IpRulesConfig(allow == null ? List.of() : allow, deny == null ? List.of() : deny);
+        }
+
+        /** {@code true}, {@code false}, or the section's keys; a present section is on unless it says otherwise. */
+        private AdminConfig admin(JsonNode node, String path) {
+            if (node.isBoolean()) {
+                return AdminConfig.builder().enabled(node.booleanValue()).build();
+            }
+            Map<String, JsonNode> keys = object(node, path, ADMIN_KEYS);
+            if (keys == null) {
+                return null;
+            }
+            AdminConfig.Builder b = AdminConfig.builder();
+            with(keys, "enabled", n -> ifSet(bool(n, child(path, "enabled")), b::enabled));
+            with(keys, "prefix", n -> ifSet(string(n, child(path, "prefix")), b::prefix));
+            with(keys, "roles", n -> ifSet(strings(n, child(path, "roles")), b::roles));
+            with(keys, "scope", n -> ifSet(string(n, child(path, "scope")), b::scope));
+            with(keys, "policies", n -> ifSet(strings(n, child(path, "policies")), b::policies));
+            with(keys, "ipRules", n -> b.ipRules(ipRules(n, child(path, "ipRules"))));
+            with(keys, "port", n -> ifSet(integer(n, child(path, "port")), b::port));
+            return b.build();
         }
 
         private AuthorizationConfig authorization(JsonNode node, String path) {
@@ -590,7 +652,10 @@ public final class ConfigLoader {
             return List.of(any == null ? List.of() : any, all == null ? List.of() : all);
         }
 
-        /** {@code required}, {@code optional}, {@code off}/{@code false}, or {@code {mode, issuers, queryParameter}}. */
+        /**
+         * {@code required}, {@code optional}, {@code off}/{@code false}, or
+         * {@code {mode, issuers, queryParameter, apiKeys, apiKeyHeader}}.
+         */
         private AuthRouteConfig routeAuth(JsonNode node, String path) {
             if (isOff(node)) {
                 return AuthRouteConfig.OFF;
@@ -610,11 +675,23 @@ public final class ConfigLoader {
                     : AuthRouteConfig.Mode.REQUIRED;
             List<String> issuers = optional(keys, path, "issuers", this::strings);
             String query = optional(keys, path, "queryParameter", this::string);
-            return mode == null ? null : new AuthRouteConfig(mode, issuers == null ? List.of() : issuers, query);
+            AuthRouteConfig.ApiKeyMode apiKeys = keys.containsKey("apiKeys") ? apiKeyMode(keys.get("apiKeys"),
+                    child(path, "apiKeys")) : AuthRouteConfig.ApiKeyMode.OFF;
+            String header = optional(keys, path, "apiKeyHeader", this::string);
+            return mode == null || apiKeys == null ? null : new AuthRouteConfig(mode,
+                    issuers == null ? List.of() : issuers, query, apiKeys,
+                    header == null ? AuthRouteConfig.DEFAULT_API_KEY_HEADER : header);
+        }
+
+        /** {@code off} (or {@code false}), {@code also} or {@code only}. */
+        private AuthRouteConfig.ApiKeyMode apiKeyMode(JsonNode node, String path) {
+            return isOff(node) ? AuthRouteConfig.ApiKeyMode.OFF
+                    : enumValue(node, path, AuthRouteConfig.ApiKeyMode.class);
         }
 
         private AuthRouteConfig.Mode authMode(JsonNode node, String path) {
-            return enumValue(node, path, AuthRouteConfig.Mode.class);
+            // YAML reads a bare off as false.
+            return isOff(node) ? AuthRouteConfig.Mode.OFF : enumValue(node, path, AuthRouteConfig.Mode.class);
         }
 
         private AuthConfig auth(JsonNode node, String path) {
@@ -683,6 +760,16 @@ public final class ConfigLoader {
                     b.cookies(new AuthConfig.CookieConfig(enabled != null ? enabled : true,
                             sameSite == null ? d.sameSite() : capitalize(sameSite),
                             origins == null ? d.trustedOrigins() : origins));
+                }
+            });
+            with(keys, "apiKeys", n -> {
+                String at = child(path, "apiKeys");
+                Map<String, JsonNode> e = object(n, at, API_KEYS_KEYS);
+                if (e != null) {
+                    Integer limit = optional(e, at, "failureLimit", this::integer);
+                    Duration period = optional(e, at, "failurePeriod", this::duration);
+                    b.apiKeys(new ApiKeyConfig(limit != null ? limit : ApiKeyConfig.DEFAULT.failureLimit(),
+                            period != null ? period : ApiKeyConfig.DEFAULT.failurePeriod()));
                 }
             });
             with(keys, "issuers", n -> {

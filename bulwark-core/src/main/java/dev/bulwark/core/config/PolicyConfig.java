@@ -8,6 +8,7 @@ import dev.bulwark.core.bodylimit.BodyLimitConfig;
 import dev.bulwark.core.cors.CorsConfig;
 import dev.bulwark.core.headers.SecurityHeadersConfig;
 import dev.bulwark.core.requestid.RequestIdConfig;
+import dev.bulwark.core.tenant.TenantConfig;
 
 import java.util.List;
 
@@ -27,10 +28,13 @@ import java.util.List;
  * @param ipRules   client addresses allowed and denied, on top of {@code server.ipRules} ({@code null}: none)
  * @param identityHeaders the verified identity sent upstream ({@code null}: the gateway's identity headers are
  *                  still stripped from client requests, none are added)
+ * @param tenant    where requests name their tenant and whether they must ({@code null}: no tenant check;
+ *                  {@link TenantConfig#OFF} switches an inherited one off)
  */
 public record PolicyConfig(RequestIdConfig requestId, SecurityHeadersConfig headers, CorsConfig cors,
                            BodyLimitConfig bodyLimit, List<String> rateLimit, AuthRouteConfig auth,
-                           AccessConfig access, IpRulesConfig ipRules, IdentityHeadersConfig identityHeaders) {
+                           AccessConfig access, IpRulesConfig ipRules, IdentityHeadersConfig identityHeaders,
+                           TenantConfig tenant) {
 
     /**
      * {@code identityHeaders: false}: the client's identity headers are left alone and none are added. Compared by
@@ -47,7 +51,7 @@ public record PolicyConfig(RequestIdConfig requestId, SecurityHeadersConfig head
     /** A policy that sets no rate-limit tiers. */
     public PolicyConfig(RequestIdConfig requestId, SecurityHeadersConfig headers, CorsConfig cors,
                         BodyLimitConfig bodyLimit) {
-        this(requestId, headers, cors, bodyLimit, null, null, null, null, null);
+        this(requestId, headers, cors, bodyLimit, null, null, null, null, null, null);
     }
 
     /** A policy that sets nothing. */
@@ -71,7 +75,8 @@ public record PolicyConfig(RequestIdConfig requestId, SecurityHeadersConfig head
                 override.auth != null ? override.auth : auth,
                 override.access != null ? override.access : access,
                 override.ipRules != null ? override.ipRules : ipRules,
-                override.identityHeaders != null ? override.identityHeaders : identityHeaders);
+                override.identityHeaders != null ? override.identityHeaders : identityHeaders,
+                override.tenant != null ? override.tenant : tenant);
     }
 
     /** @return a builder for a policy that sets nothing until told to */
@@ -90,6 +95,7 @@ public record PolicyConfig(RequestIdConfig requestId, SecurityHeadersConfig head
         private AccessConfig access;
         private IpRulesConfig ipRules;
         private IdentityHeadersConfig identityHeaders;
+        private TenantConfig tenant;
 
         private Builder() {
         }
@@ -169,9 +175,19 @@ public record PolicyConfig(RequestIdConfig requestId, SecurityHeadersConfig head
             return this;
         }
 
+        /** Sets where requests name their tenant; the route must authenticate. {@link TenantConfig#OFF} switches it off. */
+        public Builder tenant(TenantConfig tenant) {
+            this.tenant = tenant;
+            return this;
+        }
+
+        public Builder tenant(TenantConfig.Builder tenant) {
+            return tenant(tenant.build());
+        }
+
         public PolicyConfig build() {
             return new PolicyConfig(requestId, headers, cors, bodyLimit, rateLimit, auth, access, ipRules,
-                    identityHeaders);
+                    identityHeaders, tenant);
         }
     }
 }

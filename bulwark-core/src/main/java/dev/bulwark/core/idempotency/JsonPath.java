@@ -98,6 +98,14 @@ public final class JsonPath {
      *     missing or the value is an object, an array or null
      */
     public Optional<String> selectScalar(JsonNode root) {
+        return select(root).filter(node -> node.isValueNode() && !node.isNull()).map(JsonNode::asText);
+    }
+
+    /**
+     * @param root a parsed document
+     * @return the selected node, whatever its type (JSON {@code null} included); empty when any step is missing
+     */
+    public Optional<JsonNode> select(JsonNode root) {
         JsonNode node = root;
         for (Step step : steps) {
             if (node == null) {
@@ -108,10 +116,7 @@ public final class JsonPath {
                 case Index index -> node.isArray() ? node.get(index.index()) : null;
             };
         }
-        if (node == null || !node.isValueNode() || node.isNull()) {
-            return Optional.empty();
-        }
-        return Optional.of(node.asText());
+        return Optional.ofNullable(node);
     }
 
     @Override

@@ -101,6 +101,11 @@ public record IdentityHeadersConfig(List<String> strip, String userHeader, Strin
         return List.copyOf(all);
     }
 
+    /** @return whether client copies of the header {@code name} are stripped at the edge ({@link #effectiveStrip}) */
+    public boolean strips(String name) {
+        return StripList.covers(effectiveStrip(), name);
+    }
+
     /**
      * Checks the settings as configured.
      *

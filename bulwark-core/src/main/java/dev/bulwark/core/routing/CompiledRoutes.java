@@ -6,6 +6,7 @@ import dev.bulwark.core.config.UpstreamConfig;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The routes of a configuration, ready to serve: produced by {@link RouteCompiler#compile(BulwarkConfig)},
@@ -23,13 +24,15 @@ public final class CompiledRoutes {
     private final boolean anyHostPattern;
     private final FilterChain fallbackChain;
     private final UpstreamConfig fallbackUpstream;
+    private final Entry admin;
 
     /** One route with its compiled match conditions; empty arrays mean "any". */
     record Entry(CompiledRoute route, HostPattern[] hosts, String[] methods, PathPattern path) {
     }
 
+    /** @param admin the admin API's route, or {@code null} when the API is off */
     CompiledRoutes(BulwarkConfig config, List<Entry> entries, FilterChain fallbackChain,
-                   UpstreamConfig fallbackUpstream) {
+                   UpstreamConfig fallbackUpstream, Entry admin) {
         this.config = config;
         this.entries = entries.toArray(Entry[]::new);
         this.routes = entries.stream().map(Entry::route).toList();
@@ -40,6 +43,7 @@ public final class CompiledRoutes {
         this.anyHostPattern = hosts;
         this.fallbackChain = fallbackChain;
         this.fallbackUpstream = fallbackUpstream;
+        this.admin = admin;
     }
 
     /**
@@ -64,6 +68,24 @@ public final class CompiledRoutes {
             }
         }
         return null;
+    }
+
+    /**
+     * Finds the admin API's route. It is not among {@link #routes()}, because a host may serve it on a port of its
+     * own ({@code admin.port}); where it is served, it is asked first.
+     *
+     * @param path the request path as normalized by {@link PathNormalizer}
+     * @return the admin route when the API is on and the path is under its prefix, otherwise {@code null}
+     * @throws IllegalStateException when {@code path} is a refusal
+     */
+    public RouteMatch matchAdmin(NormalizedPath path) {
+        return admin != null && admin.path().matches(path.matchPath()) ? new RouteMatch(admin.route(), Map.of())
+                : null;
+    }
+
+    /** @return the admin API's route, or {@code null} when the API is off */
+    public CompiledRoute adminRoute() {
+        return admin == null ? null : admin.route();
     }
 
     private static boolean hostMatches(HostPattern[] hosts, String host) {

@@ -100,6 +100,17 @@ final class PathPattern {
         return new PathPattern(kinds.toArray(Kind[]::new), values.toArray(String[]::new));
     }
 
+    /** @return the names of the {@code {name}} segments */
+    Set<String> parameterNames() {
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < kinds.length; i++) {
+            if (kinds[i] == Kind.PARAMETER) {
+                names.add(values[i]);
+            }
+        }
+        return names;
+    }
+
     /** @param matchPath a lower-cased normalized path ({@link NormalizedPath#matchPath()}) */
     boolean matches(String matchPath) {
         int end = matchPath.length();

@@ -2,10 +2,13 @@ package dev.bulwark.core.routing;
 
 import dev.bulwark.api.Chain;
 import dev.bulwark.api.SecurityFilter;
+import dev.bulwark.core.admin.AdminConfig;
+import dev.bulwark.core.admin.AdminEndpoints;
 import dev.bulwark.core.auth.AuthConfig;
 import dev.bulwark.core.auth.AuthRouteConfig;
 import dev.bulwark.core.auth.AuthServices;
 import dev.bulwark.core.auth.AuthenticationFilter;
+import dev.bulwark.core.auth.apikey.ApiKeyGuard;
 import dev.bulwark.core.auth.identity.AuthEndpoints;
 import dev.bulwark.core.auth.token.MasterKey;
 import dev.bulwark.core.authz.AccessConfig;
@@ -45,6 +48,9 @@ import dev.bulwark.core.ratelimit.RateLimitFilter;
 import dev.bulwark.core.ratelimit.RateLimitTier;
 import dev.bulwark.core.requestid.RequestIdConfig;
 import dev.bulwark.core.requestid.RequestIdFilter;
+import dev.bulwark.core.tenant.TenantConfig;
+import dev.bulwark.core.tenant.TenantDirectory;
+import dev.bulwark.core.tenant.TenantFilter;
 
 import java.net.InetAddress;
 import java.net.URI;
@@ -55,6 +61,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -97,6 +104,12 @@ public final class RouteCompiler {
 
     /** The route id of the JWKS endpoint. */
     public static final String AUTH_JWKS_ROUTE_ID = "bulwark-jwks";
+
+    /** The route id the admin API reports in metrics and events. */
+    public static final String ADMIN_ROUTE_ID = "bulwark-admin";
+
+    /** The admin API takes small JSON bodies; a user with 100 long role names is well under 64 KiB. */
+    public static final long ADMIN_BODY_LIMIT = 64 * 1024;
 
     /**
      * Compiles with {@link RouteServices#inMemory in-memory} stores on the system clock, e.g. to check a
@@ -152,6 +165,8 @@ public final class RouteCompiler {
         private final List<HostPattern[]> hostPatterns = new ArrayList<>();
         private final RouteServices services;
         private final Map<String, RateLimitTier> tiers = new HashMap<>();
+        private ApiKeyGuard apiKeyGuard;
+        private TenantDirectory tenantDirectory;
 
         Check(BulwarkConfig config, RouteServices services) {
             this.config = config;
@@ -179,6 +194,14 @@ public final class RouteCompiler {
             }
             for (String[] problem : config.authorization().problems()) {
                 problem("authorization." + problem[0], problem[1]);
+            }
+            if (config.tenancy() != null) {
+                problems.addAll(config.tenancy().problems("tenancy"));
+                checkRoles(config.tenancy().crossTenantRoles(), "tenancy.crossTenantRoles",
+                        new ArrayList<>(config.authorization().roles().keySet()));
+            }
+            if (config.admin() != null) {
+                admin(config.admin());
             }
             Map<String, Integer> ids = new HashMap<>();
             for (int i = 0; i < config.routes().size(); i++) {
@@ -346,12 +369,21 @@ public final class RouteCompiler {
             }
             if (policy.auth() != null && policy.auth().isOn()) {
                 routeAuth(policy.auth(), path + ".auth");
+            } else if (policy.auth() != null && policy.auth().acceptsApiKeys()) {
+                problem(path + ".auth.apiKeys", "needs auth mode required or optional (auth is off here)");
             }
             if (policy.access() != null) {
                 access(policy.access(), path + ".access");
             }
             if (policy.ipRules() != null) {
                 problems.addAll(IpRulesConfig.problems(policy.ipRules(), path + ".ipRules"));
+            }
+            if (policy.tenant() != null && !policy.tenant().isOff()) {
+                problems.addAll(TenantConfig.problems(policy.tenant(), path + ".tenant"));
+                if (config.auth() == null) {
+                    problem(path + ".tenant", "needs the top-level auth section: the tenant is checked against the"
+                            + " authenticated caller");
+                }
             }
             if (policy.identityHeaders() != null && policy.identityHeaders() != PolicyConfig.IDENTITY_HEADERS_OFF) {
                 problems.addAll(IdentityHeadersConfig.problems(policy.identityHeaders(), path + ".identityHeaders"));
@@ -408,6 +440,32 @@ public final class RouteCompiler {
             }
         }
 
+        private void admin(AdminConfig admin) {
+            problems.addAll(admin.problems(config.auth() == null ? null : config.auth().prefix()));
+            if (!admin.enabled()) {
+                return;
+            }
+            if (config.auth() == null) {
+                problem("admin", "needs the top-level auth section (issuer, tokens, sessions): the admin API"
+                        + " authenticates callers with Bulwark's tokens and API keys");
+            }
+            List<String> policies = admin.policies();
+            for (int i = 0; i < policies.size(); i++) {
+                PolicyConfig policy = config.policies().get(policies.get(i));
+                if (policy == null) {
+                    problem("admin.policies[" + i + "]", quote(policies.get(i)) + " is not a defined policy (defined: "
+                            + names(config.policies()) + ")");
+                } else if (policy.auth() != null || policy.access() != null) {
+                    problem("admin.policies[" + i + "]", quote(policies.get(i)) + " sets auth or access, which the"
+                            + " admin API takes from admin.roles and admin.scope only");
+                }
+            }
+            checkRoles(admin.roles(), "admin.roles", new ArrayList<>(config.authorization().roles().keySet()));
+            if (admin.port() != null && admin.port().equals(server.port()) && server.port() != 0) {
+                problem("admin.port", admin.port() + " is the same as server.port");
+            }
+        }
+
         private void routeAuth(AuthRouteConfig auth, String path) {
             if (config.auth() == null) {
                 problem(path, "needs the top-level auth section (issuer, tokens, sessions)");
@@ -424,6 +482,15 @@ public final class RouteCompiler {
             }
             if (auth.queryParameter() != null) {
                 token(auth.queryParameter(), path + ".queryParameter", "query parameter name");
+            }
+            if (auth.acceptsApiKeys()) {
+                String header = auth.apiKeyHeader();
+                if (header.equalsIgnoreCase("Authorization") || header.equalsIgnoreCase("Cookie")) {
+                    problem(path + ".apiKeyHeader", quote(header) + " carries other credentials (expected a header"
+                            + " of its own, e.g. X-Api-Key)");
+                } else {
+                    token(header, path + ".apiKeyHeader", "header name");
+                }
             }
         }
 
@@ -520,6 +587,8 @@ public final class RouteCompiler {
                 problem(path + ".id", quote(id) + " is not a valid route id (expected letters, digits, '.', '_' or '-')");
             } else if (id.equals(AUTH_ROUTE_ID) || id.equals(AUTH_JWKS_ROUTE_ID)) {
                 problem(path + ".id", quote(id) + " is reserved for the auth endpoints");
+            } else if (id.equals(ADMIN_ROUTE_ID)) {
+                problem(path + ".id", quote(id) + " is reserved for the admin API");
             } else if (ids.containsKey(id)) {
                 problem(path + ".id", quote(id) + " is already used by routes[" + ids.get(id) + "]");
             } else {
@@ -616,7 +685,8 @@ public final class RouteCompiler {
                                 services.rateLimitStore()));
                     }
                     if (effective.auth() != null && effective.auth().isOn()) {
-                        filters.add(new AuthenticationFilter(effective.auth(), services.auth().authenticator()));
+                        filters.add(new AuthenticationFilter(effective.auth(), services.auth().authenticator(),
+                                effective.auth().acceptsApiKeys() ? apiKeyGuard() : null));
                     }
                     IpRulesFilter ipRules = IpRulesFilter.combine(server.ipRules(), effective.ipRules());
                     if (!ipRules.restrictsNothing()) {
@@ -624,6 +694,9 @@ public final class RouteCompiler {
                     }
                     if (effective.access() != null && !effective.access().isEmpty()) {
                         filters.add(new AuthorizationFilter(effective.access(), roleMatrix));
+                    }
+                    if (effective.tenant() != null && !effective.tenant().isOff()) {
+                        filters.add(tenantFilter(effective, route.id(), patterns.get(i)));
                     }
                     identityHeaders(effective, route.upstream(), filters);
                     if (route.webhook() != null) {
@@ -662,7 +735,103 @@ public final class RouteCompiler {
             if (!problems.isEmpty()) {
                 throw new ConfigException(problems);
             }
-            return new CompiledRoutes(config, entries, fallback, fallbackUpstream);
+            CompiledRoutes.Entry admin = config.admin() != null && config.admin().enabled()
+                    ? adminApi(defaults, hostAllowlist, headerLimit, entries) : null;
+            return new CompiledRoutes(config, entries, fallback, fallbackUpstream, admin);
+        }
+
+        /**
+         * The admin API: defaults, then {@code admin.policies}, with a small JSON body limit unless a policy sets
+         * one; callers authenticate with a Bulwark token or an API key, and need one of {@code admin.roles} or the
+         * permission {@code admin.scope}.
+         *
+         * @param routes every other compiled route, for the route table the API shows
+         */
+        private CompiledRoutes.Entry adminApi(PolicyConfig defaults, HostAllowlistFilter hostAllowlist,
+                                              HeaderLimitFilter headerLimit, List<CompiledRoutes.Entry> routes) {
+            AdminConfig admin = config.admin();
+            AuthServices auth = services.auth();
+            // Bulwark's own tokens only: an external issuer's roles are not Bulwark's to grant administration with.
+            AuthRouteConfig callers = new AuthRouteConfig(AuthRouteConfig.Mode.REQUIRED,
+                    List.of(auth.config().issuer()), null)
+                    .withApiKeys(AuthRouteConfig.ApiKeyMode.ALSO, AuthRouteConfig.DEFAULT_API_KEY_HEADER);
+            PolicyConfig effective = defaults.overriddenBy(PolicyConfig.builder().bodyLimit(ADMIN_BODY_LIMIT).build());
+            for (String name : admin.policies()) {
+                effective = effective.overriddenBy(config.policies().get(name));
+            }
+            PolicyConfig.Builder own = PolicyConfig.builder().auth(callers);
+            if (admin.ipRules() != null) {
+                own.ipRules(admin.ipRules());
+            }
+            effective = effective.overriddenBy(own.build());
+            List<SecurityFilter> filters = filters(effective, hostAllowlist, headerLimit, true);
+            rateLimitAndIpRules(effective, filters);
+            filters.add(new AuthenticationFilter(callers, auth.authenticator(), apiKeyGuard()));
+            filters.add(new AuthorizationFilter(AccessConfig.anyPermission(admin.scope()),
+                    new RolePermissions(admin.accessMatrix(config.authorization()))));
+
+            RouteConfig source = RouteConfig.builder(ADMIN_ROUTE_ID).path(admin.prefix() + "/**").build();
+            List<Map<String, Object>> table = new ArrayList<>();
+            for (CompiledRoutes.Entry entry : routes) {
+                CompiledRoute route = entry.route();
+                table.add(RouteDescription.of(route.id(), route.source(), route.policy(), route.upstream(),
+                        server.ipRules(), null));
+            }
+            Map<String, Object> either = new LinkedHashMap<>();
+            either.put("roles", admin.roles());
+            either.put("permissions", List.of(admin.scope()));
+            Map<String, Object> access = Map.of("anyOf", either);
+            table.add(RouteDescription.of(ADMIN_ROUTE_ID, source, effective, null, server.ipRules(), access));
+            AdminEndpoints endpoints = new AdminEndpoints(admin, auth.identity(), auth.stores().tenants(),
+                    auth.apiKeys(), config.authorization().roles().keySet(), table);
+            CompiledRoute compiled = new CompiledRoute(ADMIN_ROUTE_ID, source, effective, null,
+                    new FilterChain(ADMIN_ROUTE_ID, filters), endpoints::handle);
+            return new CompiledRoutes.Entry(compiled, new HostPattern[0], new String[0],
+                    PathPattern.parse(endpoints.path()));
+        }
+
+        /** The rate-limit tiers and client-address rules of a local endpoint's effective policy. */
+        private void rateLimitAndIpRules(PolicyConfig effective, List<SecurityFilter> filters) {
+            if (effective.rateLimit() != null && !effective.rateLimit().isEmpty()) {
+                filters.add(new RateLimitFilter(effective.rateLimit().stream().map(tiers::get).toList(),
+                        services.rateLimitStore()));
+            }
+            IpRulesFilter ipRules = IpRulesFilter.combine(server.ipRules(), effective.ipRules());
+            if (!ipRules.restrictsNothing()) {
+                filters.add(ipRules);
+            }
+        }
+
+        /**
+         * @throws IllegalArgumentException when a header source is one the route strips from client requests (it
+         *                                  would never be seen), or as {@link TenantFilter} does
+         */
+        private TenantFilter tenantFilter(PolicyConfig effective, String routeId, PathPattern pattern) {
+            IdentityHeadersConfig identity = effective.identityHeaders();
+            for (String header : effective.tenant().headers()) {
+                if (identity != PolicyConfig.IDENTITY_HEADERS_OFF
+                        && (identity == null ? IdentityHeadersConfig.DEFAULT : identity).strips(header)) {
+                    throw new IllegalArgumentException("route " + routeId + ": tenant source header:" + header
+                            + " is stripped from client requests as a gateway identity header (identityHeaders.strip);"
+                            + " name another header, e.g. X-Tenant");
+                }
+            }
+            if (tenantDirectory == null) {
+                AuthServices auth = services.auth();
+                tenantDirectory = new TenantDirectory(auth.stores().tenants(), auth.stores().users(),
+                        config.effectiveTenancy().cacheTtl(), auth.clock());
+            }
+            return new TenantFilter(effective.tenant(), config.effectiveTenancy(), tenantDirectory,
+                    pattern.parameterNames());
+        }
+
+        /** @return the one guard against API key guessing that every route of this configuration shares */
+        private ApiKeyGuard apiKeyGuard() {
+            if (apiKeyGuard == null) {
+                apiKeyGuard = new ApiKeyGuard(config.auth().apiKeys(), services.rateLimitStore(),
+                        services.auth().clock());
+            }
+            return apiKeyGuard;
         }
 
         /**
@@ -677,14 +846,7 @@ public final class RouteCompiler {
                 effective = effective.overriddenBy(config.policies().get(name));
             }
             List<SecurityFilter> filters = filters(effective, hostAllowlist, headerLimit, true);
-            if (effective.rateLimit() != null && !effective.rateLimit().isEmpty()) {
-                filters.add(new RateLimitFilter(effective.rateLimit().stream().map(tiers::get).toList(),
-                        services.rateLimitStore()));
-            }
-            IpRulesFilter ipRules = IpRulesFilter.combine(server.ipRules(), effective.ipRules());
-            if (!ipRules.restrictsNothing()) {
-                filters.add(ipRules);
-            }
+            rateLimitAndIpRules(effective, filters);
             AuthEndpoints endpoints = services.auth().endpoints();
             Chain handler = endpoints::handle;
             List<CompiledRoutes.Entry> entries = new ArrayList<>();

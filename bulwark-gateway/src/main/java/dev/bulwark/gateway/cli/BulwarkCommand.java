@@ -13,7 +13,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The {@code bulwark} command line: {@code demo}, {@code run}, {@code check}, {@code users}, {@code keys},
- * {@code webhooks sign}, {@code version}.
+ * {@code apikeys}, {@code tenants}, {@code webhooks sign}, {@code version}.
  *
  * <p>Exit codes: 0 on success (including a graceful stop of {@code run} or {@code demo} by Ctrl-C or SIGTERM),
  * 1 when the configuration is invalid, the gateway cannot start or a change is refused (a taken email, a weak
@@ -25,7 +25,8 @@ import java.nio.charset.StandardCharsets;
         versionProvider = VersionCommand.Provider.class,
         description = {"Bulwark: one security layer in front of your web backends.", ""},
         subcommands = {DemoCommand.class, RunCommand.class, CheckCommand.class, UsersCommand.class,
-                KeysCommand.class, WebhooksCommand.class, VersionCommand.class},
+                KeysCommand.class, ApiKeysCommand.class, TenantsCommand.class, WebhooksCommand.class,
+                VersionCommand.class},
         footer = {"", "Start with 'bulwark demo' and follow the tour it prints.",
                 "Exit codes: 0 ok, 1 bad configuration, start failure or refused change, 2 usage error."})
 public final class BulwarkCommand implements Runnable {
@@ -48,7 +49,7 @@ public final class BulwarkCommand implements Runnable {
     @Override
     public void run() {
         throw new ParameterException(spec.commandLine(),
-                "missing command: choose one of demo, run, check, users, keys, webhooks, version");
+                "missing command: choose one of demo, run, check, users, keys, apikeys, tenants, webhooks, version");
     }
 
     /** Runs the command line and exits the JVM with its exit code. */

@@ -24,8 +24,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The accounts and signing keys of one configuration, opened for a {@code bulwark users} or {@code bulwark keys}
- * command: the configured storage and the {@link AuthServices} over it, with the master key chosen as the
+ * The accounts, signing keys, tenants and API keys of one configuration, opened for a {@code bulwark users},
+ * {@code keys}, {@code tenants} or {@code apikeys} command: the configured storage and the {@link AuthServices} over it, with the master key chosen as the
  * gateway chooses it ({@code auth.masterKey}, else the development key file next to the H2 database). A
  * gateway may be running on the same storage at the same time.
  *
@@ -59,8 +59,8 @@ final class IdentityAdmin implements AutoCloseable {
         BulwarkConfig config = ConfigLoader.load(file);
         RouteCompiler.check(config);
         if (config.auth() == null) {
-            throw new ConfigException(List.of(new ConfigProblem("auth", "is required: 'bulwark users' and 'bulwark keys'"
-                    + " manage the accounts and signing keys of the auth section, and " + file + " has none")));
+            throw new ConfigException(List.of(new ConfigProblem("auth", "is required: 'bulwark users', 'keys',"
+                    + " 'tenants' and 'apikeys' manage what the auth section keeps, and " + file + " has none")));
         }
         StorageConfig storageConfig = config.storage();
         if (storageConfig == null || storageConfig.kind() == StorageConfig.Kind.MEMORY) {

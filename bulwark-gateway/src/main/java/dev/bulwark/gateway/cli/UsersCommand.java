@@ -40,7 +40,8 @@ import java.util.concurrent.Callable;
         description = {"Manage the user accounts of the auth section (h2 or postgresql storage).",
                 "Works while a gateway runs on the same storage: changes apply to its next request."},
         subcommands = {UsersCommand.Add.class, UsersCommand.ListUsers.class, UsersCommand.Disable.class,
-                UsersCommand.Enable.class, UsersCommand.ResetPassword.class, UsersCommand.SetRoles.class},
+                UsersCommand.Enable.class, UsersCommand.ResetPassword.class, UsersCommand.SetRoles.class,
+                UsersCommand.SetTenants.class},
         footer = {"", "Example:",
                 "  printf '%%s\\n' \"$ADMIN_PASSWORD\" \\",
                 "    | bulwark users add admin@example.com --role admin --password-stdin \\",
@@ -57,7 +58,7 @@ final class UsersCommand implements Runnable {
     @Override
     public void run() {
         throw new ParameterException(spec.commandLine(),
-                "missing command: choose one of add, list, disable, enable, reset-password, set-roles");
+                "missing command: choose one of add, list, disable, enable, reset-password, set-roles, set-tenants");
     }
 
     /** {@code --config}, shared by every subcommand. */
@@ -284,6 +285,44 @@ final class UsersCommand implements Runnable {
                         + TextTable.duration(admin.config().auth().accessTokenLifetime()));
                 return 0;
             }
+        }
+    }
+
+    /** {@code users set-tenants EMAIL TENANT...}: replaces the tenants the user belongs to. */
+    @Command(name = "set-tenants", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
+            description = {"Replace the tenants a user belongs to (none: it belongs to no tenant).",
+                    "Running gateways apply it within tenancy.cacheTtl. An access token issued while",
+                    "the user had a single tenant carries it as its tenant claim until it expires",
+                    "(auth.accessToken.lifetime); disabling and enabling the user cuts that short."})
+    static final class SetTenants implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        ConfigOption config;
+        @Parameters(index = "0", paramLabel = "EMAIL")
+        String email;
+        @Parameters(index = "1..*", arity = "0..*", paramLabel = "TENANT",
+                description = "The tenants the user belongs to from now on.")
+        List<String> tenants = new ArrayList<>();
+
+        @Override
+        public Integer call() {
+            String normalized = email(spec, email);
+            Set<String> tenantSet = names(spec, tenants, "TENANT");
+            try (IdentityAdmin admin = IdentityAdmin.open(config.file, CommandEnvironment.of(spec))) {
+                User user = admin.user(normalized);
+                User updated = IdentityAdmin.await(admin.auth().identity().users().setTenants(user.id(), tenantSet))
+                        .orElseThrow(() -> new IllegalStateException("no user with email "
+                                + TextTable.printable(normalized)));
+                spec.commandLine().getOut().println("tenants of " + TextTable.printable(updated.email()) + ": "
+                        + list(updated.tenants()) + " (was " + list(user.tenants()) + "); running gateways apply it"
+                        + " within " + TextTable.duration(admin.config().effectiveTenancy().cacheTtl()));
+                return 0;
+            }
+        }
+
+        private static String list(Set<String> tenants) {
+            return tenants.isEmpty() ? "none" : TextTable.printable(String.join(",", tenants));
         }
     }
 

@@ -44,6 +44,10 @@ public final class Demo implements AutoCloseable {
             "BULWARK_DEMO_EVOLUTION_APIKEY", "demo-evolution-apikey-not-for-production");
 
     /** The WhatsApp delivery the tour signs and sends: one text message with the id {@value #TOUR_MESSAGE_ID}. */
+    /** The MEMBER the tour creates through the admin API. */
+    static final String TOUR_MEMBER = "member@bulwark.local";
+    /** Printed in the tour on purpose: it is the reader's own throwaway account on a loopback-only demo. */
+    static final String TOUR_MEMBER_PASSWORD = "violet-Harbor-trumpet-58";
     public static final String TOUR_DELIVERY = "{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"102938\","
             + "\"changes\":[{\"field\":\"messages\",\"value\":{\"messaging_product\":\"whatsapp\","
             + "\"messages\":[{\"id\":\"wamid.tour-1\",\"from\":\"5511999990000\",\"type\":\"text\","
@@ -240,6 +244,26 @@ public final class Demo implements AutoCloseable {
                         "curl -si -X POST -H \"Authorization: Bearer $TOKEN\" " + base + "/auth/logout"),
                 new TourStep("The same token on the very next request: 401 token-revoked",
                         "curl -si -H \"Authorization: Bearer $TOKEN\" " + base + "/api/orders/42"),
+                new TourStep("Roles: log in again and create a MEMBER through the admin API",
+                        login(base, admin.email(), adminPassword(), "TOKEN")
+                                + " && curl -s -X POST " + base + "/_bulwark/admin/users -H \"Authorization: Bearer"
+                                + " $TOKEN\" -H 'Content-Type: application/json' -d '{\"email\":\"" + TOUR_MEMBER
+                                + "\",\"password\":\"" + TOUR_MEMBER_PASSWORD + "\",\"roles\":[\"MEMBER\"]}'"),
+                new TourStep("The MEMBER may not list users: 403 permission-missing, and the backend never sees it",
+                        login(base, TOUR_MEMBER, TOUR_MEMBER_PASSWORD, "MEMBER_TOKEN")
+                                + " && curl -si -H \"Authorization: Bearer $MEMBER_TOKEN\" " + base + "/api/users"),
+                new TourStep("The ADMIN may",
+                        "curl -s -o /dev/null -w '%{http_code}\\n' -H \"Authorization: Bearer $TOKEN\" " + base
+                                + "/api/users"),
+                new TourStep("An API key for a machine client, scoped to reading orders (the key is shown once)",
+                        "curl -s -X POST " + base + "/_bulwark/admin/apikeys -H \"Authorization: Bearer $TOKEN\""
+                                + " -H 'Content-Type: application/json' -d '{\"name\":\"tour-bot\",\"scopes\":"
+                                + "[\"orders:read\"]}' | tee key.json"
+                                + " && KEY=$(sed -E 's/.*\"key\":\"([^\"]+)\".*/\\1/' key.json)"),
+                new TourStep("The key reads orders, and may not write them (403)",
+                        "curl -s -o /dev/null -w '%{http_code}\\n' -H \"X-Api-Key: $KEY\" " + base
+                                + "/api/orders/42 && curl -s -o /dev/null -w '%{http_code}\\n' -X POST -H \"X-Api-Key:"
+                                + " $KEY\" " + base + "/api/orders"),
                 new TourStep("Path traversal is refused before routing, with a problem+json body",
                         "curl -si --path-as-is '" + base + "/api/../../etc/passwd'"),
                 new TourStep("A CORS preflight from an allowed origin is answered at the edge",
@@ -269,6 +293,16 @@ public final class Demo implements AutoCloseable {
     }
 
     /** How the tour's login names the admin password: generated now, from the environment, or as first printed. */
+    /**
+     * A quiet login that keeps the access token in a shell variable. {@code password} sits inside double quotes,
+     * so {@code $BULWARK_ADMIN_PASSWORD} expands.
+     */
+    private static String login(String base, String email, String password, String variable) {
+        return "curl -s -o login.json -X POST " + base + "/auth/login -H 'Content-Type: application/json' -d"
+                + " '{\"email\":\"" + email + "\",\"password\":\"'\"" + password + "\"'\"}'"
+                + " && " + variable + "=$(sed -E 's/.*\"accessToken\":\"([^\"]+)\".*/\\1/' login.json)";
+    }
+
     private String adminPassword() {
         if (admin.password() != null) {
             return admin.password();

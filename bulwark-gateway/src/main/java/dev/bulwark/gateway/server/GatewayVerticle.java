@@ -1,5 +1,6 @@
 package dev.bulwark.gateway.server;
 
+import dev.bulwark.core.admin.AdminConfig;
 import dev.bulwark.core.config.ServerConfig;
 import dev.bulwark.gateway.proxy.HttpProxy;
 import io.vertx.core.Future;
@@ -16,9 +17,20 @@ import java.util.Set;
  * One event loop's share of the gateway: an HTTP server on the shared port with its own upstream connection
  * pools. The gateway deploys one per event loop; Vert.x spreads accepted connections across them.
  *
- * <p>Also serves the admin port (built-in endpoints only) when deployed with {@code admin = true}.
+ * <p>Also serves the gateway's other ports, as its {@link Listener} says: {@code server.adminPort} (built-in
+ * endpoints) and {@code admin.port} (the admin API).
  */
 public final class GatewayVerticle extends VerticleBase {
+
+    /** Which of the gateway's ports a verticle serves, and so what it answers there. */
+    public enum Listener {
+        /** {@code server.port}: the routes, plus built-ins and the admin API unless they have ports of their own. */
+        MAIN,
+        /** {@code server.adminPort}: built-in endpoints, plus the admin API when {@code admin.port} is this port. */
+        BUILTINS,
+        /** {@code admin.port}, when it is not {@code server.adminPort}: the admin API only. */
+        ADMIN_API
+    }
 
     /** Headroom over the configured limits, so the header-limit filter (which answers 431 with a problem) sees
      *  oversized headers first and Vert.x's own limit is only a backstop against abuse. */
@@ -26,19 +38,19 @@ public final class GatewayVerticle extends VerticleBase {
 
     private final GatewayRuntime runtime;
     private final int port;
-    private final boolean admin;
+    private final Listener listener;
     private HttpProxy proxy;
     private HttpServer server;
 
     /**
-     * @param runtime shared state
-     * @param port    the port to listen on; 0 picks one (then deploy the other instances with the actual port)
-     * @param admin   whether this is the admin server (built-in endpoints only)
+     * @param runtime  shared state
+     * @param port     the port to listen on; 0 picks one (then deploy the other instances with the actual port)
+     * @param listener which of the gateway's ports this is
      */
-    public GatewayVerticle(GatewayRuntime runtime, int port, boolean admin) {
+    public GatewayVerticle(GatewayRuntime runtime, int port, Listener listener) {
         this.runtime = runtime;
         this.port = port;
-        this.admin = admin;
+        this.listener = listener;
     }
 
     /** @return the port actually bound; valid once deployed */
@@ -49,10 +61,17 @@ public final class GatewayVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         ServerConfig config = runtime.routes().config().server();
-        proxy = admin ? null : new HttpProxy(vertx, runtime.upstreams());
-        boolean builtinsHere = admin || config.adminPort() == null;
+        boolean main = listener == Listener.MAIN;
+        proxy = main ? new HttpProxy(vertx, runtime.upstreams()) : null;
+        boolean builtinsHere = listener == Listener.BUILTINS || (main && config.adminPort() == null);
+        AdminConfig admin = runtime.routes().config().admin();
+        boolean adminApiHere = runtime.routes().adminRoute() != null && switch (listener) {
+            case MAIN -> admin.port() == null;
+            case BUILTINS -> admin.port() != null && admin.port().equals(config.adminPort());
+            case ADMIN_API -> true;
+        };
         server = vertx.createHttpServer(options(config))
-                .requestHandler(new RequestHandler(runtime, proxy, context, !admin, builtinsHere));
+                .requestHandler(new RequestHandler(runtime, proxy, context, main, builtinsHere, adminApiHere));
         return server.listen(port, config.host()).onSuccess(runtime.servers()::add);
     }
 
@@ -82,10 +101,10 @@ public final class GatewayVerticle extends VerticleBase {
                             .setKeyPath(config.tls().privateKey().toString()))
                     .setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"))
                     .setUseAlpn(true)
-                    .setAlpnVersions(config.http2() && !admin ? List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1)
-                            : List.of(HttpVersion.HTTP_1_1));
+                    .setAlpnVersions(config.http2() && listener == Listener.MAIN
+                            ? List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1) : List.of(HttpVersion.HTTP_1_1));
         } else {
-            options.setHttp2ClearTextEnabled(config.http2() && !admin);
+            options.setHttp2ClearTextEnabled(config.http2() && listener == Listener.MAIN);
         }
         return options;
     }

@@ -32,8 +32,9 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * Handles every request of one server on one event loop: builds the exchange (client address, host, the path
- * normalized once), picks the chain (a route's, or the fallback chain for unmatched, refused and built-in
- * paths), runs it and writes what comes back, streaming upstream bodies.
+ * normalized once), picks the chain (the admin API's where this server serves it, a route's, or the fallback
+ * chain for unmatched, refused and built-in paths), runs it and writes what comes back, streaming upstream
+ * bodies.
  *
  * <p>A filter that throws or fails is a bug: the client gets a 500 problem with the request id, never a stack
  * trace, and the failure is logged. Confined to its event loop; filters may complete on other threads, and
@@ -55,14 +56,16 @@ final class RequestHandler implements Handler<HttpServerRequest> {
     private final Context context;
     private final boolean serveRoutes;
     private final boolean serveBuiltins;
+    private final boolean serveAdminApi;
 
     RequestHandler(GatewayRuntime runtime, HttpProxy proxy, Context context, boolean serveRoutes,
-                   boolean serveBuiltins) {
+                   boolean serveBuiltins, boolean serveAdminApi) {
         this.runtime = runtime;
         this.proxy = proxy;
         this.context = context;
         this.serveRoutes = serveRoutes;
         this.serveBuiltins = serveBuiltins;
+        this.serveAdminApi = serveAdminApi;
     }
 
     @Override
@@ -89,22 +92,27 @@ final class RequestHandler implements Handler<HttpServerRequest> {
         FilterChain chain = runtime.routes().fallbackChain();
         Chain terminal;
         String label = UNMATCHED;
+        // The admin API comes first where it is served: its prefix may lie under the built-ins' /_bulwark/.
+        RouteMatch adminMatch = serveAdminApi && !normalized.isRefused()
+                ? runtime.routes().matchAdmin(normalized) : null;
         if (contentLength < -1) {
             terminal = refusal(Reason.MALFORMED_REQUEST, "content-length is not a single non-negative number");
         } else if (normalized.isRefused()) {
             terminal = refusal(normalized.reason(), normalized.detail());
-        } else if (serveBuiltins && (path.startsWith(BuiltinEndpoints.PREFIX) || !serveRoutes)) {
+        } else if (adminMatch == null && serveBuiltins
+                && (path.startsWith(BuiltinEndpoints.PREFIX) || !serveRoutes)) {
             label = BUILTIN;
             terminal = ex -> runtime.builtins().handle(exchange);
         } else {
-            RouteMatch match = runtime.routes().match(host, exchange.method(), normalized);
+            RouteMatch match = adminMatch != null || !serveRoutes ? adminMatch
+                    : runtime.routes().match(host, exchange.method(), normalized);
             if (match != null) {
                 exchange.route(match.route().id(), match.pathParams());
                 chain = match.route().chain();
                 label = null;
                 terminal = match.route().handler() != null ? match.route().handler()
                         : forwardTo(exchange, match.route().upstream());
-            } else if (runtime.routes().fallbackUpstream() != null) {
+            } else if (serveRoutes && runtime.routes().fallbackUpstream() != null) {
                 terminal = forwardTo(exchange, runtime.routes().fallbackUpstream());
             } else {
                 terminal = refusal(Reason.ROUTE_NOT_FOUND, "no route matches this request");
@@ -261,12 +269,11 @@ final class RequestHandler implements Handler<HttpServerRequest> {
 
     private static void copyHeaders(Response answer, MultiMap target) {
         if (answer.headers() instanceof MultiMapHeaders native_) {
-            for (var field : native_.unwrap()) {
-                String name = field.getKey();
+            native_.unwrap().forEach((name, value) -> {
                 if (!name.isEmpty() && name.charAt(0) != ':') {
-                    target.add(name, field.getValue());
+                    target.add(name, value);
                 }
-            }
+            });
         } else {
             answer.headers().forEach(target::add);
         }

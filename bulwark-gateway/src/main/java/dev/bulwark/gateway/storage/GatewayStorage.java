@@ -7,14 +7,14 @@ import dev.bulwark.core.auth.token.MasterKey;
 import dev.bulwark.core.config.StorageConfig;
 import dev.bulwark.core.idempotency.InMemoryIdempotencyStore;
 import dev.bulwark.core.routing.RouteServices;
-import dev.bulwark.core.store.memory.InMemoryApiKeyStore;
-import dev.bulwark.core.store.memory.InMemoryTenantStore;
+import dev.bulwark.store.sql.SqlApiKeyStore;
 import dev.bulwark.store.sql.SqlDatabase;
 import dev.bulwark.store.sql.SqlIdempotencyStore;
 import dev.bulwark.store.sql.SqlKeyStore;
 import dev.bulwark.store.sql.SqlLoginAttemptStore;
 import dev.bulwark.store.sql.SqlRevocationStore;
 import dev.bulwark.store.sql.SqlSessionStore;
+import dev.bulwark.store.sql.SqlTenantStore;
 import dev.bulwark.store.sql.SqlUserStore;
 
 import java.io.IOException;
@@ -73,8 +73,8 @@ public final class GatewayStorage implements AutoCloseable {
                 new AuthServices.Stores(new SqlUserStore(database, clock), new SqlSessionStore(database, clock),
                         new SqlRevocationStore(database, clock), new SqlLoginAttemptStore(database, clock),
                         new SqlKeyStore(database, clock),
-                        new InMemoryTenantStore(clock, AuthServices.Stores.IN_MEMORY_USERS), // replaced by SqlTenantStore (tenancy helper)
-                        new InMemoryApiKeyStore(clock, AuthServices.Stores.IN_MEMORY_USERS))); // replaced by SqlApiKeyStore (api key helper)
+                        new SqlTenantStore(database, clock),
+                        new SqlApiKeyStore(database, clock)));
     }
 
     /** @return users, sessions, revocations, login attempts and signing keys, on the same backend */

@@ -52,9 +52,14 @@ final class AuthClient {
         return send("GET", path, "Authorization", "Bearer " + accessToken);
     }
 
-    /** Logs in and returns the token response; fails the test unless it is 200. */
+    /** Logs in at the default prefix and returns the token response; fails the test unless it is 200. */
     JsonNode login(String email, String password) throws IOException, InterruptedException {
-        HttpResponse<String> response = post("/auth/login", Map.of("email", email, "password", password),
+        return login("/auth/login", email, password);
+    }
+
+    /** Logs in at {@code loginPath} and returns the token response; fails the test unless it is 200. */
+    JsonNode login(String loginPath, String email, String password) throws IOException, InterruptedException {
+        HttpResponse<String> response = post(loginPath, Map.of("email", email, "password", password),
                 "User-Agent", "Mozilla/5.0 Firefox/130.0");
         if (response.statusCode() != 200) {
             throw new AssertionError("login failed: " + response.statusCode() + " " + response.body());

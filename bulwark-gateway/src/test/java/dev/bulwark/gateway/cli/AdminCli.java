@@ -144,6 +144,12 @@ final class AdminCli implements AutoCloseable {
                 .header("Authorization", "Bearer " + accessToken).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** {@code GET path} with the given header names and values, alternating. */
+    HttpResponse<String> getWith(String path, String... headers) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(20)).headers(headers).GET()
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private URI uri(String path) {
         return gateway.baseUri().resolve(path);
     }

@@ -347,7 +347,7 @@ class UsersCommandTest {
 
         assertThat(result.code()).isEqualTo(1);
         assertThat(result.err().lines()).singleElement().asString()
-                .startsWith("auth: is required: 'bulwark users' and 'bulwark keys' manage the accounts");
+                .startsWith("auth: is required: 'bulwark users', 'keys', 'tenants' and 'apikeys' manage what the auth section");
     }
 
     @Test

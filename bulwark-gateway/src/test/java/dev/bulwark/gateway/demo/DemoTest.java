@@ -444,12 +444,12 @@ class DemoTest {
     }
 
     @Test
-    void theTourLogsInCallsAProtectedRouteRefreshesLogsOutAndSeesTheTokenRefused() throws Exception {
+    void theTourLogsInRefreshesLogsOutThenShowsAMemberRefusedAnAdminAllowedAndAnApiKey() throws Exception {
         Assumptions.assumeTrue(onPath("curl") && onPath("bash"), "curl and bash are needed to run the tour as written");
         StringBuilder script = new StringBuilder("set -e\ncd '").append(temp).append("'\n");
         List<Demo.TourStep> steps = demo.tour();
         int login = indexOf(steps, "Log in");
-        for (int i = login; i <= indexOf(steps, "very next request"); i++) {
+        for (int i = login; i <= indexOf(steps, "may not write them"); i++) {
             script.append("echo '### ").append(i).append("'\n").append(steps.get(i).command()).append("\necho\n");
         }
         ProcessBuilder shell = new ProcessBuilder("bash", "-c", script.toString()).redirectErrorStream(true);
@@ -467,6 +467,11 @@ class DemoTest {
         assertThat(parts[3]).contains("\"accessToken\"");
         assertThat(parts[4]).contains("HTTP/1.1 204");
         assertThat(parts[5]).contains("HTTP/1.1 401").contains("urn:bulwark:problem:token-revoked");
+        assertThat(parts[6]).contains(Demo.TOUR_MEMBER).contains("MEMBER").doesNotContain("passwordHash");
+        assertThat(parts[7]).contains("HTTP/1.1 403").contains("urn:bulwark:problem:permission-missing");
+        assertThat(parts[8].lines().skip(1).findFirst()).hasValue("200");
+        assertThat(parts[9]).containsPattern("\"key\":\"bwk_[a-z0-9]{16}_");
+        assertThat(parts[10].lines().skip(1).limit(2).toList()).containsExactly("200", "403");
     }
 
     private static int indexOf(List<Demo.TourStep> steps, String what) {
@@ -502,7 +507,7 @@ class DemoTest {
         assertThat(banner).contains(gateway).contains(demo.backend().baseUri().toString())
                 .contains(gateway + "/_bulwark/metrics").contains(gateway + "/_bulwark/health/ready")
                 .contains(dataDir.toAbsolutePath().normalize().toString()).contains("embedded H2 database");
-        assertThat(demo.tour()).hasSize(18).filteredOn(step -> step.command().contains("curl")).hasSize(17)
+        assertThat(demo.tour()).hasSize(23).filteredOn(step -> step.command().contains("curl")).hasSize(22)
                 .allSatisfy(step -> assertThat(step.command()).contains(gateway));
         assertThat(demo.tour()).filteredOn(step -> step.command().contains("webhooks sign")).hasSize(3);
     }

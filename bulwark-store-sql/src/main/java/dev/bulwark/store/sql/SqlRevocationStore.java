@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A {@link RevocationStore} in the {@code bulwark_revocations} table of a {@link SqlDatabase}, one row per
- * revoked subject.
+ * revoked subject (session, user cutoff or API key).
  *
  * <p>Each revocation is one short transaction that first increments the single
  * {@code bulwark_revocation_counter} row: the row lock serializes writers until they commit, so sequence
@@ -68,6 +68,13 @@ public final class SqlRevocationStore implements RevocationStore {
         Objects.requireNonNull(cutoff, "cutoff");
         Objects.requireNonNull(expiresAt, "expiresAt");
         return append(Revocation.Kind.USER_CUTOFF, userId, cutoff, expiresAt);
+    }
+
+    @Override
+    public CompletionStage<Revocation> revokeApiKey(String keyId, Instant expiresAt) {
+        Objects.requireNonNull(keyId, "keyId");
+        Objects.requireNonNull(expiresAt, "expiresAt");
+        return append(Revocation.Kind.API_KEY, keyId, Instant.ofEpochMilli(clock.millis()), expiresAt);
     }
 
     private CompletionStage<Revocation> append(Revocation.Kind kind, String subject, Instant cutoff,

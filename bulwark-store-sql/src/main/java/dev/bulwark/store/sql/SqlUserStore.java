@@ -41,10 +41,14 @@ public final class SqlUserStore implements UserStore {
             + " password_changed_at = ? WHERE id = ?";
     private static final String SET_ACCESS = "UPDATE bulwark_users SET roles = ?, permissions = ?, updated_at = ?"
             + " WHERE id = ?";
+    private static final String SET_TENANTS = "UPDATE bulwark_users SET tenants = ?, updated_at = ? WHERE id = ?";
     private static final String SET_STATUS = "UPDATE bulwark_users SET status = ?, updated_at = ? WHERE id = ?";
     private static final String FIRST_PAGE = "SELECT " + COLUMNS + " FROM bulwark_users ORDER BY email LIMIT ?";
     private static final String NEXT_PAGE = "SELECT " + COLUMNS + " FROM bulwark_users WHERE email > ?"
             + " ORDER BY email LIMIT ?";
+
+    /** The size of the roles, permissions and tenants columns; each set is stored newline-separated. */
+    public static final int MAX_NAMES_LENGTH = 8192;
 
     private final SqlDatabase database;
     private final Clock clock;
@@ -111,6 +115,17 @@ public final class SqlUserStore implements UserStore {
         User.names(permissions, "permissions");
         return updateThenRead("set user access", id, SET_ACCESS, Jdbc.joinNames(roles),
                 Jdbc.joinNames(permissions), clock.millis(), id);
+    }
+
+    @Override
+    public CompletionStage<Optional<User>> setTenants(String id, Set<String> tenants) {
+        String joined = Jdbc.joinNames(User.names(tenants, "tenants"));
+        if (joined.length() > MAX_NAMES_LENGTH) {
+            // Refused here: the database would fail the statement, which reads as an outage.
+            throw new IllegalArgumentException("tenants take more than " + MAX_NAMES_LENGTH + " characters: "
+                    + joined.length());
+        }
+        return updateThenRead("set user tenants", id, SET_TENANTS, joined, clock.millis(), id);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.bulwark.store.sql;
 import dev.bulwark.api.store.Device;
 import dev.bulwark.api.store.LockoutPolicy;
 import dev.bulwark.api.store.NewSession;
+import dev.bulwark.api.store.NewUser;
 import dev.bulwark.testing.FakeClock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -11,7 +12,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -60,5 +64,19 @@ class SqlIdentityLimitsTest {
 
         assertThat(attempts.lockState(key).toCompletableFuture().get(10, TimeUnit.SECONDS).failures()).isEqualTo(2);
         assertThat(attempts.lockState(key + "x").toCompletableFuture().get(10, TimeUnit.SECONDS).failures()).isZero();
+    }
+
+    @Test
+    void tenantSetsTooLargeForTheColumnAreRefusedBeforeTheDatabase() throws Exception {
+        var users = new SqlUserStore(database, clock);
+        users.create(new NewUser("u-tenants", "tenants@example.com", "h", Set.of(), Set.of(), Set.of("clinic-1")))
+                .toCompletableFuture().get(10, TimeUnit.SECONDS);
+        Set<String> many = IntStream.range(0, 100).mapToObj(i -> "clinic-" + i + "-" + "x".repeat(100))
+                .collect(Collectors.toSet());
+
+        assertThatThrownBy(() -> users.setTenants("u-tenants", many)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("tenants take more than 8192 characters");
+        assertThat(users.findById("u-tenants").toCompletableFuture().get(10, TimeUnit.SECONDS).orElseThrow()
+                .tenants()).containsExactly("clinic-1");
     }
 }

@@ -16,6 +16,7 @@ import java.util.UUID;
 import static dev.bulwark.testing.store.Concurrently.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * The behaviour every {@link RevocationStore} implementation must show; each implementation's test extends
@@ -87,6 +88,35 @@ public abstract class RevocationStoreContract {
         assertThat(await(store.isSessionRevoked(session))).isTrue();
         clock.advance(Duration.ofMinutes(15));
         assertThat(await(store.isSessionRevoked(session))).isFalse();
+    }
+
+    @Test
+    void aRevokedApiKeyReachesTheFeedAndLeavesItWhenItsEntryExpires() {
+        long start = head();
+        String key = "k" + id().replace("-", "").substring(0, 15);
+
+        Revocation change = await(store.revokeApiKey(key, in(Duration.ofHours(1))));
+
+        assertThat(change.kind()).isEqualTo(Revocation.Kind.API_KEY);
+        assertThat(change.subject()).isEqualTo(key);
+        assertThat(change.cutoff()).isEqualTo(clock.instant());
+        assertThat(readFrom(start, 10)).extracting(Revocation::kind, Revocation::subject)
+                .containsExactly(tuple(Revocation.Kind.API_KEY, key));
+        assertThat(await(store.isSessionRevoked(key))).as("an api key id is not a session id").isFalse();
+        clock.advance(Duration.ofHours(1));
+        assertThat(readFrom(start, 10)).isEmpty();
+    }
+
+    @Test
+    void anApiKeyRevokedAgainReappearsAfterTheCursorWithTheLaterExpiry() {
+        String key = "k" + id().replace("-", "").substring(0, 15);
+        await(store.revokeApiKey(key, in(Duration.ofMinutes(30))));
+        long cursor = head();
+
+        Revocation again = await(store.revokeApiKey(key, in(Duration.ofHours(1))));
+
+        assertThat(readFrom(cursor, 10)).extracting(Revocation::subject).containsExactly(key);
+        assertThat(again.expiresAt()).isEqualTo(in(Duration.ofHours(1)));
     }
 
     @Test

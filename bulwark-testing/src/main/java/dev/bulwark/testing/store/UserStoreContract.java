@@ -174,6 +174,33 @@ public abstract class UserStoreContract {
     }
 
     @Test
+    void tenantsAreReplacedWholeAndNothingElseChanges() {
+        User user = created(newUser(uniqueEmail()));
+        clock.advance(Duration.ofMinutes(1));
+
+        User updated = await(store.setTenants(user.id(), Set.of("clinic-7", "clinic-2"))).orElseThrow();
+
+        assertThat(updated.tenants()).containsExactly("clinic-2", "clinic-7");
+        assertThat(updated.roles()).isEqualTo(user.roles());
+        assertThat(updated.permissions()).isEqualTo(user.permissions());
+        assertThat(updated.updatedAt()).isEqualTo(clock.instant());
+        assertThat(await(store.findById(user.id()))).hasValue(updated);
+        assertThat(await(store.setTenants(user.id(), Set.of())).orElseThrow().tenants()).isEmpty();
+    }
+
+    @Test
+    void tenantsOfAnUnknownUserAreEmptyAndBadNamesAreRefused() {
+        User user = created(newUser(uniqueEmail()));
+
+        assertThat(await(store.setTenants(UUID.randomUUID().toString(), Set.of("clinic-1")))).isEmpty();
+        assertThatThrownBy(() -> store.setTenants(user.id(), Set.of("clinic\n2")))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.setTenants(user.id(), Set.of("c".repeat(User.MAX_NAME_LENGTH + 1))))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(await(store.findById(user.id())).orElseThrow().tenants()).containsExactly("clinic-1");
+    }
+
+    @Test
     void aUserCanBeDisabledAndEnabledAgain() {
         User user = created(newUser(uniqueEmail()));
 

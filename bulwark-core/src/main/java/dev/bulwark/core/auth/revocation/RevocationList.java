@@ -8,18 +8,19 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * This node's in-memory copy of what is revoked: session ids, and per-user cutoffs before which every token is
- * void. The authentication filter asks it on every request, so a check is two hash lookups and never a store
- * round trip.
+ * This node's in-memory copy of what is revoked: session ids, per-user cutoffs before which every token is
+ * void, and API key ids. The authentication filter asks it on every request, so a check is a hash lookup or two
+ * and never a store round trip.
  *
  * <p>Fed by {@link RevocationSync} (changes any node wrote) and directly by the node that revokes (so the very
  * next request on that node is refused without waiting for a sync). Entries are kept until the last token they
- * could refuse has expired. Thread-safe.
+ * could refuse has expired (for an API key: until no node can still cache it). Thread-safe.
  */
 public final class RevocationList {
 
     private final Map<String, Instant> sessions = new ConcurrentHashMap<>();
     private final Map<String, Revocation> userCutoffs = new ConcurrentHashMap<>();
+    private final Map<String, Instant> apiKeys = new ConcurrentHashMap<>();
 
     /** Records a change; a later expiry or cutoff for the same subject wins. */
     public void apply(Revocation change) {
@@ -28,6 +29,8 @@ public final class RevocationList {
                     (old, now) -> now.isAfter(old) ? now : old);
             case USER_CUTOFF -> userCutoffs.merge(change.subject(), change,
                     (old, now) -> now.cutoff().isAfter(old.cutoff()) ? now : old);
+            case API_KEY -> apiKeys.merge(change.subject(), change.expiresAt(),
+                    (old, now) -> now.isAfter(old) ? now : old);
         }
     }
 
@@ -43,14 +46,20 @@ public final class RevocationList {
         return cutoff != null && token.issuedAt().getEpochSecond() <= cutoff.cutoff().getEpochSecond();
     }
 
+    /** @return whether the API key with this id was revoked (an entry held since, whatever caches say) */
+    public boolean isApiKeyRevoked(String keyId) {
+        return apiKeys.containsKey(keyId);
+    }
+
     /** Drops entries whose tokens have all expired by {@code now}. */
     public void purge(Instant now) {
         sessions.values().removeIf(expiry -> !expiry.isAfter(now));
         userCutoffs.values().removeIf(change -> !change.expiresAt().isAfter(now));
+        apiKeys.values().removeIf(expiry -> !expiry.isAfter(now));
     }
 
     /** @return how many entries are held (for metrics and tests) */
     public int size() {
-        return sessions.size() + userCutoffs.size();
+        return sessions.size() + userCutoffs.size() + apiKeys.size();
     }
 }

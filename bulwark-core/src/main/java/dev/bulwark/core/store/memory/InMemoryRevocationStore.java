@@ -65,6 +65,13 @@ public final class InMemoryRevocationStore implements RevocationStore {
     }
 
     @Override
+    public CompletionStage<Revocation> revokeApiKey(String keyId, Instant expiresAt) {
+        Objects.requireNonNull(keyId, "keyId");
+        Objects.requireNonNull(expiresAt, "expiresAt");
+        return append(new Subject(Revocation.Kind.API_KEY, keyId), clock.instant(), expiresAt);
+    }
+
+    @Override
     public synchronized CompletionStage<Boolean> isSessionRevoked(String sessionId) {
         Revocation entry = live(new Subject(Revocation.Kind.SESSION, Objects.requireNonNull(sessionId, "sessionId")),
                 clock.instant());

@@ -108,6 +108,14 @@ public final class InMemoryUserStore implements UserStore {
     }
 
     @Override
+    public CompletionStage<Optional<User>> setTenants(String id, Set<String> tenants) {
+        User.names(tenants, "tenants");
+        return update(id, user -> new User(user.id(), user.email(), user.passwordHash(), user.roles(),
+                user.permissions(), tenants, user.status(), user.createdAt(), clock.instant(),
+                user.passwordChangedAt()));
+    }
+
+    @Override
     public CompletionStage<Optional<User>> setStatus(String id, UserStatus status) {
         Objects.requireNonNull(status, "status");
         return update(id, user -> new User(user.id(), user.email(), user.passwordHash(), user.roles(),
