@@ -87,21 +87,13 @@ public final class HttpProxy {
             return forwardWebSocket(exchange, target);
         }
         HttpServerRequest in = exchange.request();
-        MultiMap headers = HttpHeaders.headers();
-        ProxyHeaders.copyRequest(in.headers(), headers, Set.of());
-        setForwarded(exchange, headers);
         Buffer buffered = exchange.bufferedBody();
-        if (buffered != null && (buffered.length() > 0 || exchange.contentLength() >= 0)) {
-            // A body read by a filter goes as it was received, now with its exact length even if it came chunked.
-            headers.set("Content-Length", Integer.toString(buffered.length()));
-        }
         RequestOptions options = new RequestOptions()
                 .setMethod(in.method())
                 .setHost(target.host)
                 .setPort(target.port)
                 .setSsl(target.ssl)
                 .setURI(target.uri(exchange.forwardPath(), exchange.rawQuery()))
-                .setHeaders(headers)
                 .setConnectTimeout(upstream.connectTimeout().toMillis());
         CompletableFuture<Response> result = new CompletableFuture<>();
         target.client.request(options).onComplete(connected -> {
@@ -111,6 +103,16 @@ public final class HttpProxy {
                 return;
             }
             HttpClientRequest out = connected.result();
+            // Written straight into the request's own map: headers given in the options would be copied (and
+            // every name validated) a second time.
+            MultiMap headers = out.headers();
+            ProxyHeaders.copyRequest(in.headers(), headers, Set.of());
+            setForwarded(exchange, headers);
+            if (buffered != null && (buffered.length() > 0 || exchange.contentLength() >= 0)) {
+                // A body read by a filter goes as it was received, now with its exact length even if it came
+                // chunked.
+                headers.set("Content-Length", Integer.toString(buffered.length()));
+            }
             // Failures surface through response(); without a handler Vert.x would also log each reset as an error.
             out.exceptionHandler(failure -> { });
             out.response().onComplete(answered -> {

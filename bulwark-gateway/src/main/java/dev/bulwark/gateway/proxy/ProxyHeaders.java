@@ -2,10 +2,10 @@ package dev.bulwark.gateway.proxy;
 
 import io.vertx.core.MultiMap;
 
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -16,9 +16,9 @@ import java.util.Set;
  */
 public final class ProxyHeaders {
 
-    /** Always hop-by-hop, lower case; fields named by {@code Connection} are added per message. */
-    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection", "te",
-            "trailer", "transfer-encoding", "upgrade", "proxy-authorization", "proxy-authenticate");
+    /** Always hop-by-hop; fields named by {@code Connection} are added per message. */
+    private static final String[] HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "te", "trailer",
+            "transfer-encoding", "upgrade", "proxy-authorization", "proxy-authenticate"};
 
     private ProxyHeaders() {
     }
@@ -30,27 +30,23 @@ public final class ProxyHeaders {
      */
     public static void copyRequest(MultiMap from, MultiMap to, Set<String> skip) {
         Set<String> connectionTokens = connectionTokens(from);
-        for (Map.Entry<String, String> field : from) {
-            String name = field.getKey();
-            if (name.isEmpty() || name.charAt(0) == ':') {
-                continue;
+        from.forEach((name, value) -> {
+            if (name.isEmpty() || name.charAt(0) == ':' || name.equalsIgnoreCase("host")
+                    || name.equalsIgnoreCase("expect")
+                    || (!skip.isEmpty() && skip.contains(name.toLowerCase(Locale.ROOT)))) {
+                return;
             }
-            String lower = name.toLowerCase(Locale.ROOT);
-            if (lower.equals("host") || lower.equals("expect") || skip.contains(lower)) {
-                continue;
-            }
-            if (lower.equals("te")) {
+            if (name.equalsIgnoreCase("te")) {
                 // "TE: trailers" is end-to-end meaningful for gRPC-style upstreams; anything else is not.
-                if ("trailers".equalsIgnoreCase(field.getValue().trim())) {
-                    to.add(name, field.getValue());
+                if ("trailers".equalsIgnoreCase(value.trim())) {
+                    to.add(name, value);
                 }
-                continue;
+                return;
             }
-            if (HOP_BY_HOP.contains(lower) || connectionTokens.contains(lower)) {
-                continue;
+            if (!isHopByHop(name, connectionTokens)) {
+                to.add(name, value);
             }
-            to.add(name, field.getValue());
-        }
+        });
     }
 
     /**
@@ -59,13 +55,23 @@ public final class ProxyHeaders {
      */
     public static void stripHopByHop(MultiMap headers) {
         Set<String> connectionTokens = connectionTokens(headers);
-        for (String name : List.copyOf(headers.names())) {
-            String lower = name.toLowerCase(Locale.ROOT);
-            if (lower.isEmpty() || lower.charAt(0) == ':' || HOP_BY_HOP.contains(lower)
-                    || connectionTokens.contains(lower)) {
-                headers.remove(name);
+        List<String> doomed = new ArrayList<>(0);
+        headers.forEach((name, value) -> {
+            if (name.isEmpty() || name.charAt(0) == ':' || isHopByHop(name, connectionTokens)) {
+                doomed.add(name);
+            }
+        });
+        doomed.forEach(headers::remove);
+    }
+
+    // Runs for every header of every proxied message, so it compares in place instead of lower-casing a copy.
+    private static boolean isHopByHop(String name, Set<String> connectionTokens) {
+        for (String hopByHop : HOP_BY_HOP) {
+            if (name.length() == hopByHop.length() && name.equalsIgnoreCase(hopByHop)) {
+                return true;
             }
         }
+        return !connectionTokens.isEmpty() && connectionTokens.contains(name.toLowerCase(Locale.ROOT));
     }
 
     private static Set<String> connectionTokens(MultiMap headers) {
