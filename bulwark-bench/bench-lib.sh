@@ -193,7 +193,12 @@ choose_bulwark() {
     [[ -f "$jar" ]] || die "BULWARK_JAR is not a file: $jar"
     local java
     java="$(find_java21)" || die "no JDK 21+ found to run $jar (looked at JAVA_HOME, java on PATH, /usr/lib/jvm)"
-    BULWARK_CLI=("$java" -jar "$jar")
+    # The same JVM options the ./bulwark launcher adds (see its comments).
+    BULWARK_CLI=("$java" -XX:+UseG1GC)
+    if (( $(java_major "$java") >= 23 )); then
+      BULWARK_CLI+=(--sun-misc-unsafe-memory-access=allow)
+    fi
+    BULWARK_CLI+=(-jar "$jar")
     BULWARK_OPTS_VAR=JDK_JAVA_OPTIONS
   else
     BULWARK_CLI=("$ROOT/bulwark")
@@ -313,18 +318,26 @@ random_password() {
 }
 
 # Posts one JSON body per line of a file to a URL with curl --parallel (8 at a time), saving each response
-# body as $out_dir/<line number>.json; prints the HTTP statuses, one per line.
+# body as $out_dir/<line number>.json; prints the HTTP statuses, one per line. A line may start with a URL
+# suffix and a tab (e.g. "/users/42<TAB>{...}"), appended to the URL for that request. METHOD (POST) and
+# AUTHORIZATION (none) in the environment set the method and an Authorization header.
 post_each() { # url, file of JSON bodies, output directory
-  local url="$1" bodies="$2" out_dir="$3" config="$WORK/curl-$RANDOM.cfg" i=0 body
+  local url="$1" bodies="$2" out_dir="$3" config="$WORK/curl-$RANDOM.cfg" i=0 body suffix
   mkdir -p "$out_dir"
   : > "$config"
   while IFS= read -r body; do
     i=$((i + 1))
+    suffix=""
+    if [[ "$body" == *$'\t'* ]]; then
+      suffix="${body%%$'\t'*}"
+      body="${body#*$'\t'}"
+    fi
     body="${body//\\/\\\\}"
     # `next` separates transfers; silent and max-time are per transfer, so every block repeats them.
     (( i > 1 )) && echo next >> "$config"
-    printf 'url = "%s"\nheader = "Content-Type: application/json"\ndata-raw = "%s"\noutput = "%s"\nwrite-out = "%%{http_code}\\n"\nsilent\nshow-error\nmax-time = 60\n' \
-      "$url" "${body//\"/\\\"}" "$out_dir/$i.json" >> "$config"
+    printf 'url = "%s"\nrequest = "%s"\nheader = "Content-Type: application/json"\ndata-raw = "%s"\noutput = "%s"\nwrite-out = "%%{http_code}\\n"\nsilent\nshow-error\nmax-time = 60\n' \
+      "$url$suffix" "${METHOD:-POST}" "${body//\"/\\\"}" "$out_dir/$i.json" >> "$config"
+    [[ -n "${AUTHORIZATION:-}" ]] && printf 'header = "Authorization: %s"\n' "$AUTHORIZATION" >> "$config"
   done < "$bodies"
   curl --no-progress-meter --parallel --parallel-max 8 -K "$config" 2>> "$WORK/curl-errors.log" || true
 }
@@ -349,13 +362,44 @@ register_users() { # port, users file
   fi
 }
 
-# Logs every user of a users file in once and writes the access tokens, one per line; dies unless all get one.
+# Creates tenants m-0 to m-9, then every user of a users file, through the admin API (as the admin whose access
+# token is given), with role merchant and one tenant, m-<line number modulo 10>; dies unless all are created.
+create_merchants() { # port, users file, admin access token
+  local bodies="$WORK/user-bodies.txt" statuses count
+  count="$(wc -l < "$2")"
+  for i in $(seq 0 9); do
+    printf '{"id":"m-%d","name":"merchant %d"}\n' "$i" "$i"
+  done > "$bodies"
+  statuses="$(AUTHORIZATION="Bearer $3" post_each "http://127.0.0.1:$1/_bulwark/admin/tenants" "$bodies" \
+    "$WORK/merchants")"
+  [[ "$(grep -c '^201$' <<< "$statuses")" == 10 ]] \
+    || die "creating tenants failed: statuses $(sort <<< "$statuses" | uniq -c | tr -s ' \n' ' '); first answer: $(cat "$WORK/merchants/1.json" 2>/dev/null)"
+  awk '{ printf "{\"email\":\"%s\",\"password\":\"%s\",\"roles\":[\"merchant\"]}\n", $1, $2 }' "$2" > "$bodies"
+  statuses="$(AUTHORIZATION="Bearer $3" post_each "http://127.0.0.1:$1/_bulwark/admin/users" "$bodies" "$WORK/users")"
+  [[ "$(grep -c '^201$' <<< "$statuses")" == "$count" ]] \
+    || die "creating users failed: statuses $(sort <<< "$statuses" | uniq -c | tr -s ' \n' ' '); first answer: $(cat "$WORK/users/1.json" 2>/dev/null)"
+  : > "$bodies"
+  for i in $(seq 1 "$count"); do
+    printf '/%s/tenants\t{"tenants":["m-%d"]}\n' \
+      "$(grep -o '"id":"[^"]*"' "$WORK/users/$i.json" | head -n1 | cut -d'"' -f4)" $((i % 10)) >> "$bodies"
+  done
+  statuses="$(METHOD=PUT AUTHORIZATION="Bearer $3" post_each "http://127.0.0.1:$1/_bulwark/admin/users" "$bodies" \
+    "$WORK/tenants")"
+  [[ "$(grep -c '^200$' <<< "$statuses")" == "$count" ]] \
+    || die "setting tenants failed: statuses $(sort <<< "$statuses" | uniq -c | tr -s ' \n' ' '); first answer: $(cat "$WORK/tenants/1.json" 2>/dev/null)"
+}
+
+# Logs every user of a users file in once and writes the access tokens, one per line in the users file's order,
+# each followed by the user's tenant (m-<line number modulo 10>); dies unless every user got a token.
 mint_tokens() { # port, users file, tokens file
-  local bodies="$WORK/login-bodies.txt" statuses
+  local bodies="$WORK/login-bodies.txt" statuses i
   awk '{ printf "{\"email\":\"%s\",\"password\":\"%s\"}\n", $1, $2 }' "$2" > "$bodies"
   statuses="$(post_each "http://127.0.0.1:$1/auth/login" "$bodies" "$WORK/login")"
-  cat "$WORK"/login/*.json | grep -o '"accessToken":"[^"]*"' | cut -d'"' -f4 > "$3"
-  if [[ "$(sort -u "$3" | wc -l)" != "$(wc -l < "$2")" ]]; then
+  : > "$3"
+  for i in $(seq 1 "$(wc -l < "$2")"); do
+    printf '%s m-%d\n' "$(grep -o '"accessToken":"[^"]*"' "$WORK/login/$i.json" | cut -d'"' -f4)" $((i % 10)) >> "$3"
+  done
+  if [[ "$(awk 'NF == 2 { print $1 }' "$3" | sort -u | wc -l)" != "$(wc -l < "$2")" ]]; then
     die "login failed: statuses $(sort <<< "$statuses" | uniq -c | tr -s ' \n' ' '); first answer: $(cat "$WORK/login/1.json" 2>/dev/null) $(tail -n2 "$WORK/curl-errors.log" 2>/dev/null)"
   fi
 }

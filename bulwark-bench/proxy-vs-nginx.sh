@@ -9,11 +9,15 @@
 # CPU time each proxy used per request and the machine's load average before and after (others' work skews
 # requests/s on this 2-cpu machine much more than CPU time per request).
 #
-# With --auth, Bulwark's route requires authentication: Bulwark starts with an auth section (memory storage,
-# open registration, cheap password hashing so setup takes seconds, 1 h access tokens), the script registers
-# TOKENS users and logs each in once over HTTP, and every request of every run (nginx's too) carries one of
-# those access tokens, round-robin (lua/bearer-tokens.lua). The same Bulwark also serves a public route
-# (/public/**), measured in the same runs, so the table shows what authentication itself costs.
+# With --auth, Bulwark's route requires authentication: Bulwark starts with an auth section (H2 storage in the
+# work directory, cheap password hashing so setup takes seconds, 1 h access tokens), an authorization matrix and
+# the admin API. The script creates an admin with `bulwark users add`, then TOKENS merchants through the admin
+# API (role merchant, tenant m-<n mod 10>), logs each in once over HTTP, and every request of every run (nginx's
+# too) carries one of those access tokens, round-robin, with its merchant in X-Merchant-Id
+# (lua/bearer-tokens.lua). The same Bulwark also serves an authenticated + RBAC + tenant route (/tenant/**:
+# the permission orders:read, and the merchant header must agree with the token) and a public route
+# (/public/**), measured in the same runs, so the table shows what authentication, and authorization on top
+# of it, cost.
 #
 # Usage: bulwark-bench/proxy-vs-nginx.sh [--auth]
 # Environment (defaults in brackets):
@@ -98,17 +102,31 @@ if $AUTH; then
   # Hashing is made cheap here only so that creating the users takes seconds; no password is checked while
   # measuring. login-load.sh measures logins with the real (OWASP) parameters.
   cat >> "$WORK/bulwark-bench.yaml" <<YAML
+storage: { kind: h2, path: "$WORK/data" }
 auth:
   masterKey: $(random_key)
-  registration: open
   accessToken: { lifetime: 1h }
   sessions: { maxPerUser: 5 }
   password:
     hashing: { memory: 64KB, iterations: 1, parallelism: 1 }
+authorization:
+  roles:
+    admin: ["*"]
+    merchant: ["orders:*"]
+tenancy:
+  unknownTenants: deny
+admin:
+  roles: [admin]
 routes:
   - id: public
     match: { path: "/public/**" }
     upstream: fixed
+  - id: tenant
+    match: { path: "/tenant/**" }
+    upstream: fixed
+    auth: required
+    tenant: { sources: [header:X-Merchant-Id, claim] }
+    access: { permissions: ["orders:{action}"] }
   - id: api
     match: { path: "/**" }
     upstream: fixed
@@ -132,13 +150,24 @@ WRK_OPTS=()
 if $AUTH; then
   wait_ready "http://127.0.0.1:$BULWARK_PORT/public/bench" "Bulwark"
   wait_ready "http://127.0.0.1:$BULWARK_PORT/bench" "Bulwark's authenticated route (without a token)" 401
-  echo "creating $TOKENS users and access tokens..." >&2
+  echo "creating an admin (bulwark users add), then $TOKENS merchants and their access tokens..." >&2
   make_users "$TOKENS" "$WORK/users.txt"
-  register_users "$BULWARK_PORT" "$WORK/users.txt"
+  ADMIN_PASSWORD="$(random_password)"
+  "${BULWARK_CLI[@]}" users add admin@example.com --role admin --password-stdin --config "$WORK/bulwark-bench.yaml" \
+    <<< "$ADMIN_PASSWORD" >&2
+  echo "admin@example.com $ADMIN_PASSWORD" > "$WORK/admin.txt"
+  mint_tokens "$BULWARK_PORT" "$WORK/admin.txt" "$WORK/admin-token.txt"
+  create_merchants "$BULWARK_PORT" "$WORK/users.txt" "$(cut -d' ' -f1 "$WORK/admin-token.txt")"
   mint_tokens "$BULWARK_PORT" "$WORK/users.txt" "$WORK/tokens.txt"
-  status="$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 \
-    -H "Authorization: Bearer $(head -n1 "$WORK/tokens.txt")" "http://127.0.0.1:$BULWARK_PORT/bench")"
-  [[ "$status" == 200 ]] || die "a freshly minted token got $status instead of 200 on the authenticated route"
+  read -r first_token first_tenant < "$WORK/tokens.txt"
+  for target in /bench /tenant/bench; do
+    status="$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H "Authorization: Bearer $first_token" \
+      -H "X-Merchant-Id: $first_tenant" "http://127.0.0.1:$BULWARK_PORT$target")"
+    [[ "$status" == 200 ]] || die "a freshly minted token got $status instead of 200 on $target"
+  done
+  status="$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H "Authorization: Bearer $first_token" \
+    -H "X-Merchant-Id: m-other" "http://127.0.0.1:$BULWARK_PORT/tenant/bench")"
+  [[ "$status" == 403 ]] || die "another merchant's id got $status instead of 403 on the tenant route"
   export BENCH_TOKENS="$WORK/tokens.txt"
   WRK_OPTS=(-s "$BENCH_DIR/lua/bearer-tokens.lua")
 else
@@ -152,15 +181,18 @@ warm_up "$BULWARK_PORT" /bench "$WARMUP" "$CONNECTIONS" "${WRK_OPTS[@]}"
 : > "$WORK/nginx.results"
 : > "$WORK/bulwark.results"
 : > "$WORK/public.results"
+: > "$WORK/tenant.results"
 for run in $(seq 1 "$RUNS"); do
   if $AUTH; then
-    echo "run $run/$RUNS: nginx, Bulwark's authenticated route, Bulwark's public route, ${DURATION} s each..." >&2
+    echo "run $run/$RUNS: nginx, then Bulwark's authenticated, authenticated + RBAC + tenant, and public routes," \
+      "${DURATION} s each..." >&2
   else
     echo "run $run/$RUNS: nginx ${DURATION} s, then Bulwark ${DURATION} s..." >&2
   fi
   load "$NGINX_PORT" /bench "$DURATION" "$CONNECTIONS" "${WRK_OPTS[@]}" >> "$WORK/nginx.results"
   load "$BULWARK_PORT" /bench "$DURATION" "$CONNECTIONS" "${WRK_OPTS[@]}" >> "$WORK/bulwark.results"
   if $AUTH; then
+    load "$BULWARK_PORT" /tenant/bench "$DURATION" "$CONNECTIONS" "${WRK_OPTS[@]}" >> "$WORK/tenant.results"
     load "$BULWARK_PORT" /public/bench "$DURATION" "$CONNECTIONS" "${WRK_OPTS[@]}" >> "$WORK/public.results"
   fi
 done
@@ -180,15 +212,17 @@ machine_line
 echo "load average before: $LOAD_BEFORE; after: $(load_average)"
 echo "load: wrk -t1 -c$CONNECTIONS, ${RUNS} x ${DURATION} s per proxy after ${WARMUP} s warm-up; medians"
 if $AUTH; then
-  echo "every request carries one of $TOKENS distinct bearer tokens, round-robin"
+  echo "every request carries one of $TOKENS distinct bearer tokens, round-robin, and its user's X-Merchant-Id"
   printf '%-15s %12s %10s %10s %14s\n' proxy "requests/s" "p50 ms" "p99 ms" "cpu us/request"
   row 15 nginx "$WORK/nginx.results"
   row 15 bulwark-auth "$WORK/bulwark.results"
+  row 15 bulwark-tenant "$WORK/tenant.results"
   row 15 bulwark-public "$WORK/public.results"
   awk -v b="$BULWARK_RPS" -v n="$NGINX_RPS" -v bp="$BULWARK_P99" -v np="$NGINX_P99" \
-      -v p="$(column_median "$WORK/public.results" 1)" 'BEGIN {
+      -v p="$(column_median "$WORK/public.results" 1)" -v t="$(column_median "$WORK/tenant.results" 1)" 'BEGIN {
     printf "ratio %.2f (bulwark-auth/nginx requests/s); p99 ratio %.2f (bulwark-auth/nginx)\n", b / n, (np > 0 ? bp / np : 0)
     printf "authenticated/public requests/s on Bulwark: %.2f\n", b / p
+    printf "authenticated + RBAC + tenant/authenticated requests/s on Bulwark: %.2f\n", t / b
   }'
 else
   printf '%-10s %12s %10s %10s %14s\n' proxy "requests/s" "p50 ms" "p99 ms" "cpu us/request"

@@ -1,6 +1,7 @@
 -- wrk script: GET requests that each carry a bearer token, taken round-robin from the file named by the
--- BENCH_TOKENS environment variable (one token per line). The requests are formatted once in init, so wrk's
--- own cost per request is a table lookup, the same against nginx and against Bulwark.
+-- BENCH_TOKENS environment variable (one "token [merchant]" per line; a merchant id goes in X-Merchant-Id).
+-- The requests are formatted once in init, so wrk's own cost per request is a table lookup, the same against
+-- nginx and against Bulwark.
 local requests = {}
 local count = 0
 local last = 0
@@ -11,9 +12,14 @@ function init(args)
     error("BENCH_TOKENS is not set")
   end
   for line in io.lines(file) do
-    if line ~= "" then
+    local token, merchant = line:match("^(%S+)%s*(%S*)$")
+    if token ~= nil then
+      local headers = { ["Authorization"] = "Bearer " .. token }
+      if merchant ~= "" then
+        headers["X-Merchant-Id"] = merchant
+      end
       count = count + 1
-      requests[count] = wrk.format("GET", nil, { ["Authorization"] = "Bearer " .. line })
+      requests[count] = wrk.format("GET", nil, headers)
     end
   end
   if count == 0 then

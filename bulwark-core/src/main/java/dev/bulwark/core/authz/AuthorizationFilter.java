@@ -9,7 +9,9 @@ import dev.bulwark.api.Response;
 import dev.bulwark.api.SecurityFilter;
 import dev.bulwark.api.Stage;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -25,6 +27,23 @@ public final class AuthorizationFilter implements SecurityFilter {
 
     private final AccessConfig access;
     private final RolePermissions matrix;
+    /** The permissions a request needs, per action the method map yields: filled in and split once. */
+    private final Map<String, Needed> byAction;
+    /** The same for a method the action map does not know. */
+    private final Needed unknownAction;
+
+    /** A route's permission templates filled in for one action. */
+    private record Needed(List<String> any, List<String[]> anySplit, List<String> all, List<String[]> allSplit) {
+        static Needed of(AccessConfig access, String action) {
+            List<String> any = access.anyPermissions().stream().map(template -> fill(template, action)).toList();
+            List<String> all = access.allPermissions().stream().map(template -> fill(template, action)).toList();
+            return new Needed(any, split(any), all, split(all));
+        }
+
+        private static List<String[]> split(List<String> permissions) {
+            return permissions.stream().map(permission -> permission.split(":", -1)).toList();
+        }
+    }
 
     /**
      * @throws IllegalArgumentException when a permission template is invalid
@@ -38,6 +57,12 @@ public final class AuthorizationFilter implements SecurityFilter {
         for (String permission : access.allPermissions()) {
             check(permission);
         }
+        Map<String, Needed> needed = new HashMap<>();
+        for (String action : matrix.actionNames()) {
+            needed.put(action, Needed.of(access, action));
+        }
+        this.byAction = Map.copyOf(needed);
+        this.unknownAction = Needed.of(access, null);
     }
 
     private static void check(String permission) {
@@ -75,19 +100,26 @@ public final class AuthorizationFilter implements SecurityFilter {
             }
         }
         String action = matrix.action(exchange.method());
+        Needed needed = action == null ? unknownAction : byAction.get(action);
         List<String> extra = principal == null ? List.of() : principal.permissions();
-        if (!access.anyPermissions().isEmpty() && access.anyPermissions().stream()
-                .noneMatch(template -> matrix.grants(roles, extra, fill(template, action)))) {
-            return refuse(exchange, Reason.PERMISSION_MISSING, "needs one of the permissions "
-                    + access.anyPermissions().stream().map(template -> fill(template, action)).toList());
+        if (!needed.any().isEmpty() && !grantsAny(roles, extra, needed.anySplit())) {
+            return refuse(exchange, Reason.PERMISSION_MISSING, "needs one of the permissions " + needed.any());
         }
-        for (String template : access.allPermissions()) {
-            String permission = fill(template, action);
-            if (!matrix.grants(roles, extra, permission)) {
-                return refuse(exchange, Reason.PERMISSION_MISSING, "needs the permission " + permission);
+        for (int i = 0; i < needed.all().size(); i++) {
+            if (!matrix.grants(roles, extra, needed.allSplit().get(i))) {
+                return refuse(exchange, Reason.PERMISSION_MISSING, "needs the permission " + needed.all().get(i));
             }
         }
         return chain.proceed(exchange);
+    }
+
+    private boolean grantsAny(List<String> roles, List<String> extra, List<String[]> wanted) {
+        for (String[] permission : wanted) {
+            if (matrix.grants(roles, extra, permission)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A method the action map does not know fills {@code {action}} with its own lower-case name. */

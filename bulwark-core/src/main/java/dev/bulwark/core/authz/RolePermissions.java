@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The compiled role matrix: which permission patterns each role grants, and the method-to-action map for
@@ -31,13 +32,18 @@ public final class RolePermissions {
         return actions.get(method);
     }
 
+    /** @return every action name the method map yields */
+    Set<String> actionNames() {
+        return Set.copyOf(actions.values());
+    }
+
     /**
-     * @param roles the caller's roles
-     * @param extra permissions granted to the caller directly (may be patterns)
-     * @return whether any of them grants {@code permission}
+     * @param roles  the caller's roles
+     * @param extra  permissions granted to the caller directly (may be patterns)
+     * @param wanted the permission asked for, split at {@code :}
+     * @return whether any of them grants {@code wanted}
      */
-    boolean grants(Collection<String> roles, Collection<String> extra, String permission) {
-        String[] wanted = permission.split(":", -1);
+    boolean grants(Collection<String> roles, Collection<String> extra, String[] wanted) {
         for (String role : roles) {
             for (PermissionPattern pattern : byRole.getOrDefault(role, List.of())) {
                 if (pattern.grants(wanted)) {

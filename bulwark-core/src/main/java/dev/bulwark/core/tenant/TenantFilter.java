@@ -183,19 +183,23 @@ public final class TenantFilter implements SecurityFilter {
     }
 
     private CompletionStage<Response> status(Exchange exchange, Chain chain, String tenant) {
-        return directory.tenant(tenant).handle((found, failure) -> {
-            if (failure != null) {
-                return refuse(exchange, Reason.SERVICE_UNAVAILABLE, "tenant status cannot be read; retry later",
-                        tenant);
-            }
-            Optional<Tenant> known = found;
-            if (known.isEmpty() ? denyUnknown : !known.get().isActive()) {
-                return refuse(exchange, Reason.TENANT_INACTIVE, known.isEmpty() ? "the tenant is not registered"
-                        : "the tenant is " + known.get().status().name().toLowerCase(Locale.ROOT), tenant);
-            }
-            exchange.attribute(ExchangeAttributes.TENANT, tenant);
-            return chain.proceed(exchange);
-        }).thenCompose(Function.identity());
+        CompletableFuture<Optional<Tenant>> lookup = directory.tenant(tenant);
+        if (lookup.isDone() && !lookup.isCompletedExceptionally()) {
+            // The usual case, a cached status: decided here, without chaining futures on every request.
+            return admit(exchange, chain, tenant, lookup.join());
+        }
+        return lookup.handle((found, failure) -> failure != null
+                ? refuse(exchange, Reason.SERVICE_UNAVAILABLE, "tenant status cannot be read; retry later", tenant)
+                : admit(exchange, chain, tenant, found)).thenCompose(Function.identity());
+    }
+
+    private CompletionStage<Response> admit(Exchange exchange, Chain chain, String tenant, Optional<Tenant> known) {
+        if (known.isEmpty() ? denyUnknown : !known.get().isActive()) {
+            return refuse(exchange, Reason.TENANT_INACTIVE, known.isEmpty() ? "the tenant is not registered"
+                    : "the tenant is " + known.get().status().name().toLowerCase(Locale.ROOT), tenant);
+        }
+        exchange.attribute(ExchangeAttributes.TENANT, tenant);
+        return chain.proceed(exchange);
     }
 
     private boolean crossesTenants(Principal principal) {
