@@ -1,6 +1,7 @@
 package dev.bulwark.gateway.server;
 
 import dev.bulwark.api.Chain;
+import dev.bulwark.api.BodyTooLargeException;
 import dev.bulwark.api.Reason;
 import dev.bulwark.api.Response;
 import dev.bulwark.core.chain.FilterChain;
@@ -47,6 +48,9 @@ final class RequestHandler implements Handler<HttpServerRequest> {
     private static final String BUILTIN = "builtin";
     /** Unread request bodies up to this size are drained to keep the connection; larger ones close it. */
     private static final long DRAIN_LIMIT = 64 * 1024;
+    /** How long, and how many more body bytes, a connection about to close keeps reading so its answer is read. */
+    private static final long LINGER_MILLIS = 2_000;
+    private static final long LINGER_BYTES = 16 * 1024 * 1024;
     private static final int MAX_LOGGED_RAW_PATH = 256;
     /** Upstream bodies up to this declared size are read whole and sent with the head. */
     private static final long SMALL_BODY = 16 * 1024;
@@ -158,11 +162,27 @@ final class RequestHandler implements Handler<HttpServerRequest> {
         }
     }
 
+    private static BodyTooLargeException bodyTooLarge(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof BodyTooLargeException tooLarge) {
+                return tooLarge;
+            }
+        }
+        return null;
+    }
+
     private void respond(VertxExchange exchange, String label, Response response, Throwable failure) {
         HttpServerRequest request = exchange.request();
         HttpServerResponse out = request.response();
         Response answer = response;
-        if (failure != null || answer == null) {
+        BodyTooLargeException tooLarge = bodyTooLarge(failure);
+        if (tooLarge != null) {
+            // A body with no declared length that outgrew the limit while a filter or endpoint read it: the
+            // client's fault, whichever reader failed to say so itself.
+            exchange.closeConnectionAfterResponse();
+            answer = exchange.refuse(Reason.BODY_TOO_LARGE, "gateway",
+                    "request body exceeds " + tooLarge.limit() + " bytes");
+        } else if (failure != null || answer == null) {
             LOG.error("filter chain failed for route {} (request {})", exchange.routeId(), exchange.requestId(),
                     failure);
             answer = exchange.refuse(Reason.INTERNAL_ERROR, "gateway",
@@ -193,7 +213,7 @@ final class RequestHandler implements Handler<HttpServerRequest> {
                 if (request.version() == HttpVersion.HTTP_2) {
                     out.reset(0);
                 } else {
-                    request.connection().close();
+                    lingerThenClose(request);
                 }
             }
             record(exchange, label, status, out.bytesWritten());
@@ -243,6 +263,33 @@ final class RequestHandler implements Handler<HttpServerRequest> {
      *
      * @return whether the connection (or HTTP/2 stream) must be closed once the answer is sent
      */
+    /**
+     * Closes an HTTP/1.1 connection whose request body is still arriving, after reading and dropping what the
+     * client sends for a moment: closing with unread bytes makes the kernel reset the connection, and a reset can
+     * destroy the answer before the client has read it (RFC 9112 §9.6). Bounded in time and in bytes.
+     */
+    private void lingerThenClose(HttpServerRequest request) {
+        if (request.isEnded()) {
+            request.connection().close();
+            return;
+        }
+        long timer = context.owner().setTimer(LINGER_MILLIS, fired -> request.connection().close());
+        long[] dropped = {0};
+        Runnable close = () -> {
+            context.owner().cancelTimer(timer);
+            request.connection().close();
+        };
+        request.handler(chunk -> {
+            dropped[0] += chunk.length();
+            if (dropped[0] > LINGER_BYTES) {
+                close.run();
+            }
+        });
+        request.endHandler(ended -> close.run());
+        request.exceptionHandler(failure -> close.run());
+        request.resume();
+    }
+
     private static boolean releaseRequestBody(VertxExchange exchange, HttpServerResponse out) {
         HttpServerRequest request = exchange.request();
         if (request.version() == HttpVersion.HTTP_2) {

@@ -29,7 +29,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayInputStream;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -160,6 +163,20 @@ class AuthFlowTest {
         assertThat(received).as("a revoked token reached the backend").isEmpty();
         assertThat(client.post("/auth/refresh", Map.of("refreshToken", pair.get("refreshToken").asText()))
                 .statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void aLoginBodyOfUndeclaredLengthOverTheLimitIs413NotAServerError() throws Exception {
+        byte[] huge = ("{\"email\":\"a@example.com\",\"password\":\"" + "x".repeat(40_000) + "\"}")
+                .getBytes(StandardCharsets.UTF_8);
+        // An input stream has no known length, so the client sends the body chunked, without Content-Length.
+        HttpResponse<String> response = AuthClient.HTTP.send(HttpRequest.newBuilder(client.uri("/auth/login"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(huge))).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(413);
+        assertThat(response.body()).contains(Reason.BODY_TOO_LARGE.type());
     }
 
     @Test
