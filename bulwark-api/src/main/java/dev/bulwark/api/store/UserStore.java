@@ -62,7 +62,9 @@ public interface UserStore {
 
     /**
      * Replaces the tenants the user belongs to and moves {@code updatedAt} to now. Gateways cache memberships
-     * briefly, so a removed tenant stops being accepted within that cache's lifetime.
+     * briefly, and an access token issued while the user had exactly one tenant carries it: a caller removing a
+     * tenant also ends the user's sessions (as the admin API and {@code bulwark users set-tenants} do) so that
+     * the removal holds from the next request.
      *
      * @return the updated user, or empty for an unknown id
      * @throws IllegalArgumentException when a tenant is not a valid name ({@link User#names})

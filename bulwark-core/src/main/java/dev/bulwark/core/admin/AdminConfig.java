@@ -1,15 +1,12 @@
 package dev.bulwark.core.admin;
 
-import dev.bulwark.core.authz.AuthorizationConfig;
 import dev.bulwark.core.authz.AuthorizationFilter;
 import dev.bulwark.core.config.ConfigProblem;
 import dev.bulwark.core.iprules.IpRulesConfig;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * The top-level {@code admin} section: where the admin API lives and who may use it.
@@ -87,20 +84,6 @@ public record AdminConfig(boolean enabled, String prefix, List<String> roles, St
             problems.add(new ConfigProblem("admin.port", port + " is not a port (expected 0..65535)"));
         }
         return problems;
-    }
-
-    /**
-     * The role matrix the admin endpoints check {@link #scope} against: {@code matrix} with each of {@link #roles}
-     * also granting the scope. One permission check then expresses "one of the roles, or the scope".
-     */
-    public AuthorizationConfig accessMatrix(AuthorizationConfig matrix) {
-        Map<String, List<String>> roles = new LinkedHashMap<>(matrix.roles());
-        for (String role : this.roles) {
-            List<String> granted = new ArrayList<>(roles.getOrDefault(role, List.of()));
-            granted.add(scope);
-            roles.put(role, granted);
-        }
-        return new AuthorizationConfig(roles, matrix.actions());
     }
 
     /** Route matching ignores case, so overlap does too. */

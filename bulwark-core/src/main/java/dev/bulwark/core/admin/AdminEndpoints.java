@@ -264,10 +264,20 @@ public final class AdminEndpoints {
                     return done(call.exchange().refuse(Reason.INVALID_INPUT, SOURCE,
                             "tenants[" + missing + "]: no tenant has this id"));
                 }
-                return users.setTenants(user.id(), wanted).thenApply(updated -> updated.map(changed -> {
-                    call.changed("set the tenants of user " + user.id() + " to " + changed.tenants());
-                    return json(200, user(changed));
-                }).orElseGet(() -> notFound(call, "user")));
+                // Like a withdrawn role: a token carries its user's tenant, so a removal ends every session.
+                boolean withdrawn = !wanted.containsAll(user.tenants());
+                return users.setTenants(user.id(), wanted).thenCompose(updated -> {
+                    if (updated.isEmpty()) {
+                        return done(notFound(call, "user"));
+                    }
+                    CompletionStage<List<String>> ended = withdrawn ? identity.logoutAll(user.id(), null)
+                            : done(List.of());
+                    return ended.thenApply(sessions -> {
+                        call.changed("set the tenants of user " + user.id() + " to " + updated.get().tenants()
+                                + (withdrawn ? "; " + sessions.size() + " session(s) ended" : ""));
+                        return json(200, user(updated.get()));
+                    });
+                });
             }));
         });
     }
@@ -576,6 +586,11 @@ public final class AdminEndpoints {
         if (cause instanceof BodyTooLargeException tooLarge) {
             return exchange.refuse(Reason.BODY_TOO_LARGE, SOURCE, "request body exceeds " + tooLarge.limit()
                     + " bytes");
+        }
+        if (cause instanceof IllegalArgumentException refused) {
+            // A store's own bound (e.g. the total length of a user's tenants) the field checks did not cover;
+            // its message names the value, never a secret.
+            return exchange.refuse(Reason.INVALID_INPUT, SOURCE, refused.getMessage());
         }
         if (cause instanceof StoreUnavailableException) {
             Response response = exchange.refuse(Reason.SERVICE_UNAVAILABLE, SOURCE,

@@ -2,6 +2,7 @@ package dev.bulwark.core.routing;
 
 import dev.bulwark.api.Chain;
 import dev.bulwark.api.SecurityFilter;
+import dev.bulwark.core.admin.AdminAccessFilter;
 import dev.bulwark.core.admin.AdminConfig;
 import dev.bulwark.core.admin.AdminEndpoints;
 import dev.bulwark.core.auth.AuthConfig;
@@ -767,8 +768,7 @@ public final class RouteCompiler {
             List<SecurityFilter> filters = filters(effective, hostAllowlist, headerLimit, true);
             rateLimitAndIpRules(effective, filters);
             filters.add(new AuthenticationFilter(callers, auth.authenticator(), apiKeyGuard()));
-            filters.add(new AuthorizationFilter(AccessConfig.anyPermission(admin.scope()),
-                    new RolePermissions(admin.accessMatrix(config.authorization()))));
+            filters.add(new AdminAccessFilter(admin));
 
             RouteConfig source = RouteConfig.builder(ADMIN_ROUTE_ID).path(admin.prefix() + "/**").build();
             List<Map<String, Object>> table = new ArrayList<>();
@@ -819,7 +819,7 @@ public final class RouteCompiler {
             if (tenantDirectory == null) {
                 AuthServices auth = services.auth();
                 tenantDirectory = new TenantDirectory(auth.stores().tenants(), auth.stores().users(),
-                        config.effectiveTenancy().cacheTtl(), auth.clock());
+                        config.effectiveTenancy().cacheTtl(), auth.clock(), auth.config().issuer());
             }
             return new TenantFilter(effective.tenant(), config.effectiveTenancy(), tenantDirectory,
                     pattern.parameterNames());

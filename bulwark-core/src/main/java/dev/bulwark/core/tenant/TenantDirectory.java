@@ -2,6 +2,7 @@ package dev.bulwark.core.tenant;
 
 import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.bulwark.api.Principal;
 import dev.bulwark.api.store.Tenant;
 import dev.bulwark.api.store.TenantStore;
 import dev.bulwark.api.store.User;
@@ -23,7 +24,9 @@ import java.util.function.Supplier;
  *
  * <p>Entries expire {@code ttl} after they were read (measured on the injected clock); concurrent misses for one
  * key share one store read. A failed read is not remembered: the stage fails and the next request asks the store
- * again. A disabled or unknown user belongs to no tenant. At most {@link #MAX_ENTRIES} tenants and as many users
+ * again. A disabled or unknown user belongs to no tenant, and so does every caller another issuer vouches for:
+ * stored memberships belong to this gateway's own users, and an external token's {@code sub} may equal one of
+ * their ids by chance or by design. At most {@link #MAX_ENTRIES} tenants and as many users
  * are kept, least recently used first out. Thread-safe.
  */
 public final class TenantDirectory {
@@ -34,14 +37,20 @@ public final class TenantDirectory {
     private final AsyncLoadingCache<String, Optional<Tenant>> tenants;
     private final AsyncLoadingCache<String, Set<String>> memberships;
 
+    private final String ownIssuer;
+
     /**
      * @param tenantStore where tenants' status is read
      * @param userStore   where users' tenants are read
      * @param ttl         how long a read is remembered; zero reads the store on every call
      * @param clock       measures the lifetime
+     * @param ownIssuer   the issuer of this gateway's own tokens and API-key principals, whose users the
+     *                    user store holds
      * @throws IllegalArgumentException when {@code ttl} is negative
      */
-    public TenantDirectory(TenantStore tenantStore, UserStore userStore, Duration ttl, Clock clock) {
+    public TenantDirectory(TenantStore tenantStore, UserStore userStore, Duration ttl, Clock clock,
+                           String ownIssuer) {
+        this.ownIssuer = Objects.requireNonNull(ownIssuer, "ownIssuer");
         Objects.requireNonNull(tenantStore, "tenantStore");
         Objects.requireNonNull(userStore, "userStore");
         Objects.requireNonNull(clock, "clock");
@@ -68,9 +77,13 @@ public final class TenantDirectory {
         return tenants.get(id);
     }
 
-    /** @return the tenants this user belongs to (empty for unknown and disabled users); fails when the store cannot say */
-    public CompletableFuture<Set<String>> memberships(String userId) {
-        return memberships.get(userId);
+    /**
+     * @return the tenants this caller belongs to (empty for unknown and disabled users, and for callers of other
+     *     issuers); fails when the store cannot say
+     */
+    public CompletableFuture<Set<String>> memberships(Principal caller) {
+        return ownIssuer.equals(caller.issuer()) ? memberships.get(caller.userId())
+                : CompletableFuture.completedFuture(Set.of());
     }
 
     private static <T> CompletableFuture<T> load(Supplier<CompletionStage<T>> read) {

@@ -49,11 +49,13 @@ import java.util.function.Function;
  * </ol>
  * Membership is checked before status, so a caller learns nothing about tenants it does not belong to. Problem
  * details name sources, never values; the security event carries the tenant the request asked for when it named
- * one unambiguously. A request naming no tenant on a rule that does not require one passes unchanged.
+ * one unambiguously. A request naming no tenant on a rule that does not require one passes, unless its
+ * credential is bound to a tenant that is not active (403 {@code TENANT_INACTIVE}).
  *
- * <p>The body is read (buffered, within the route's body limit, then forwarded as read) only when the rule has a
- * {@code body:} source and the request declares a JSON content type ({@code application/json} or
- * {@code +json}); duplicate JSON keys are refused. Statuses and memberships come from a shared
+ * <p>On a rule with a {@code body:} source, a request body must declare a JSON content type
+ * ({@code application/json} or {@code +json}; 400 {@code MALFORMED_REQUEST} otherwise, so a form body carrying
+ * a tenant field cannot slip past); it is read buffered, within the route's body limit, then forwarded as read.
+ * Duplicate JSON keys are refused. Statuses and memberships come from a shared
  * {@link TenantDirectory}, so the hot path does not wait on a store. Built once per route; thread-safe.
  */
 public final class TenantFilter implements SecurityFilter {
@@ -109,9 +111,13 @@ public final class TenantFilter implements SecurityFilter {
 
     @Override
     public CompletionStage<Response> filter(Exchange exchange, Chain chain) {
-        if (!readsBody || exchange.isWebSocketUpgrade() || exchange.contentLength() == 0
-                || !declaresJson(exchange)) {
+        if (!readsBody || exchange.isWebSocketUpgrade() || !hasBody(exchange)) {
             return resolve(exchange, chain, null);
+        }
+        if (!declaresJson(exchange)) {
+            // A backend that also parses forms would read a tenant from this body that nobody checked.
+            return refuse(exchange, Reason.MALFORMED_REQUEST, "this route reads the tenant from a json body;"
+                    + " send the body as application/json", null);
         }
         return exchange.body().handle((body, failure) -> {
             if (failure != null) {
@@ -159,8 +165,12 @@ public final class TenantFilter implements SecurityFilter {
             }
         }
         if (tenant == null) {
-            return required ? refuse(exchange, Reason.TENANT_REQUIRED, "name the tenant in one of: " + expected, null)
-                    : chain.proceed(exchange);
+            if (required) {
+                return refuse(exchange, Reason.TENANT_REQUIRED, "name the tenant in one of: " + expected, null);
+            }
+            // A credential bound to a tenant still acts for it (the backend sees it): that tenant must be active.
+            return principal == null || principal.tenant() == null ? chain.proceed(exchange)
+                    : status(exchange, chain, principal.tenant());
         }
         if (principal == null) {
             return refuse(exchange, Reason.TENANT_NOT_MEMBER, "an anonymous caller belongs to no tenant", tenant);
@@ -169,7 +179,7 @@ public final class TenantFilter implements SecurityFilter {
             return status(exchange, chain, tenant);
         }
         String requested = tenant;
-        return directory.memberships(principal.userId()).handle((tenants, failure) -> {
+        return directory.memberships(principal).handle((tenants, failure) -> {
             if (failure != null) {
                 return refuse(exchange, Reason.SERVICE_UNAVAILABLE, "tenant memberships cannot be read; retry later",
                         requested);
@@ -209,6 +219,11 @@ public final class TenantFilter implements SecurityFilter {
             }
         }
         return false;
+    }
+
+    private static boolean hasBody(Exchange exchange) {
+        return exchange.contentLength() > 0
+                || (exchange.contentLength() < 0 && exchange.requestHeaders().contains("Transfer-Encoding"));
     }
 
     /** Any JSON content type counts: a backend might honour any one of several. */

@@ -1,6 +1,5 @@
 package dev.bulwark.core.admin;
 
-import dev.bulwark.core.authz.AuthorizationConfig;
 import dev.bulwark.core.config.BulwarkConfig;
 import dev.bulwark.core.config.ConfigException;
 import dev.bulwark.core.config.ConfigLoader;
@@ -9,7 +8,6 @@ import dev.bulwark.core.routing.RouteCompiler;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -103,17 +101,5 @@ class AdminConfigTest {
                 .contains("admin.prefix: \"/auth/admin\" overlaps /auth");
         assertThat(problems(AUTH + "admin: { prefix: \"_bulwark/admin\" }\n"))
                 .contains("admin.prefix: \"_bulwark/admin\" is not a path prefix");
-    }
-
-    @Test
-    void theAccessMatrixLetsTheAdminRolesHoldTheScope() {
-        AuthorizationConfig matrix = new AuthorizationConfig(Map.of("ADMIN", List.of("orders:*")),
-                AuthorizationConfig.DEFAULT_ACTIONS);
-
-        AuthorizationConfig access = AdminConfig.builder().roles("ADMIN", "OPS").build().accessMatrix(matrix);
-
-        assertThat(access.roles()).containsEntry("ADMIN", List.of("orders:*", "bulwark:admin"))
-                .containsEntry("OPS", List.of("bulwark:admin"));
-        assertThat(access.problems()).isEmpty();
     }
 }

@@ -314,9 +314,14 @@ final class UsersCommand implements Runnable {
                 User updated = IdentityAdmin.await(admin.auth().identity().users().setTenants(user.id(), tenantSet))
                         .orElseThrow(() -> new IllegalStateException("no user with email "
                                 + TextTable.printable(normalized)));
+                // A token carries its user's tenant: a removal ends the user's sessions so it holds at once.
+                boolean withdrawn = !tenantSet.containsAll(user.tenants());
+                int ended = withdrawn
+                        ? IdentityAdmin.await(admin.auth().identity().logoutAll(user.id(), null)).size() : 0;
                 spec.commandLine().getOut().println("tenants of " + TextTable.printable(updated.email()) + ": "
-                        + list(updated.tenants()) + " (was " + list(user.tenants()) + "); running gateways apply it"
-                        + " within " + TextTable.duration(admin.config().effectiveTenancy().cacheTtl()));
+                        + list(updated.tenants()) + " (was " + list(user.tenants()) + "); "
+                        + (withdrawn ? ended + " session(s) ended; " : "") + "running gateways apply it within "
+                        + TextTable.duration(admin.config().effectiveTenancy().cacheTtl()));
                 return 0;
             }
         }

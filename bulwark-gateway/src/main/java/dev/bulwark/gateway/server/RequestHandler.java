@@ -259,11 +259,6 @@ final class RequestHandler implements Handler<HttpServerRequest> {
     }
 
     /**
-     * Makes sure an unread request body does not stall the connection after a locally produced answer.
-     *
-     * @return whether the connection (or HTTP/2 stream) must be closed once the answer is sent
-     */
-    /**
      * Closes an HTTP/1.1 connection whose request body is still arriving, after reading and dropping what the
      * client sends for a moment: closing with unread bytes makes the kernel reset the connection, and a reset can
      * destroy the answer before the client has read it (RFC 9112 §9.6). Bounded in time and in bytes.
@@ -290,6 +285,11 @@ final class RequestHandler implements Handler<HttpServerRequest> {
         request.resume();
     }
 
+    /**
+     * Makes sure an unread request body does not stall the connection after a locally produced answer.
+     *
+     * @return whether the connection (or HTTP/2 stream) must be closed once the answer is sent
+     */
     private static boolean releaseRequestBody(VertxExchange exchange, HttpServerResponse out) {
         HttpServerRequest request = exchange.request();
         if (request.version() == HttpVersion.HTTP_2) {

@@ -356,6 +356,43 @@ class AdminApiTest {
     }
 
     @Test
+    void removingAUsersTenantRefusesTheirTokensFromTheNextRequest() throws Exception {
+        String tenant = "clinic-" + UUID.randomUUID().toString().substring(0, 8);
+        ok(admin("POST", "/tenants", body(Map.of("id", tenant, "name", "Blue Clinic"))), 201);
+        String id = createUser(gateway, "member-" + UUID.randomUUID() + "@example.com", "MEMBER");
+        ok(admin("PUT", "/users/" + id + "/tenants", body(Map.of("tenants", List.of(tenant)))), 200);
+        // The token carries the user's one tenant.
+        String token = login(gateway, id);
+        String records = "/api/clinics/" + tenant + "/records";
+        assertThat(client.get(records, token).statusCode()).isEqualTo(200);
+
+        ok(admin("PUT", "/users/" + id + "/tenants", body(Map.of("tenants", List.of()))), 200);
+
+        assertThat(client.get(records, token).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void noWildcardGrantCoversTheAdminScopeAndATenantBoundKeyNeverGetsIn() throws Exception {
+        String tenant = "shop-" + UUID.randomUUID().toString().substring(0, 8);
+        ok(admin("POST", "/tenants", body(Map.of("id", tenant, "name", "a shop"))), 201);
+        for (String wildcard : List.of("*", "*:*", "*:admin", "bulwark:*")) {
+            String key = ok(admin("POST", "/apikeys", body(Map.of("name", "integration", "scopes",
+                    List.of(wildcard)))), 201).get("key").asText();
+            HttpResponse<String> response = admin(gateway.baseUri(), "GET", "/users", null, null, "X-Api-Key", key);
+            assertThat(response.statusCode()).as(wildcard).isEqualTo(403);
+            assertThat(problemType(response)).isEqualTo(Reason.PERMISSION_MISSING.type());
+        }
+        String bound = ok(admin("POST", "/apikeys", body(Map.of("name", "shop admin", "scopes",
+                List.of("bulwark:admin"), "tenant", tenant))), 201).get("key").asText();
+
+        HttpResponse<String> response = admin(gateway.baseUri(), "POST", "/users", null,
+                body(Map.of("email", "made-by-a-shop@example.com", "roles", List.of("admin"))), "X-Api-Key", bound);
+
+        assertThat(response.statusCode()).isEqualTo(403);
+        assertThat(problemType(response)).isEqualTo(Reason.PERMISSION_MISSING.type());
+    }
+
+    @Test
     void theRouteTableShowsEveryRouteWithItsEffectiveSecuritySettings() throws Exception {
         JsonNode table = ok(admin("GET", "/routes", null), 200).get("routes");
 

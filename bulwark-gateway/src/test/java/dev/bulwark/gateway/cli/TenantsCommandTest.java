@@ -124,6 +124,9 @@ class TenantsCommandTest {
         assertThat(status("clinic-b", token)).isEqualTo(200);
         assertThat(status("clinic-a", token)).as("deleted").isEqualTo(403);
         assertThat(bulwark("users", "set-tenants", "ann@clinic.test").out()).startsWith(
-                "tenants of ann@clinic.test: none (was clinic-a,clinic-b)");
+                "tenants of ann@clinic.test: none (was clinic-a,clinic-b); 1 session(s) ended");
+        // The gateway is another node: it applies the ended session at its next revocation poll.
+        cli.auth().revocationSync().poll().toCompletableFuture().join();
+        assertThat(status("clinic-b", token)).as("a removed tenant holds from the next request").isEqualTo(401);
     }
 }

@@ -282,7 +282,14 @@ public final class ApiKeys {
         if (recentlyRecorded.asMap().putIfAbsent(id, Boolean.TRUE) != null) {
             return;
         }
-        store.recordUse(id, now).whenComplete((ignored, failure) -> {
+        CompletionStage<Void> recorded;
+        try {
+            recorded = store.recordUse(id, now);
+        } catch (RuntimeException e) {
+            // verify() never fails: a store that throws instead of failing its stage loses only lastUsedAt.
+            recorded = CompletableFuture.failedFuture(e);
+        }
+        recorded.whenComplete((ignored, failure) -> {
             if (failure != null) {
                 // Only lastUsedAt is lost; the next use within a minute on another node, or after it here, retries.
                 recentlyRecorded.invalidate(id);
