@@ -212,7 +212,9 @@ public final class ApiKeys {
             if (revoked.isEmpty()) {
                 return CompletableFuture.completedFuture(revoked);
             }
-            records.invalidate(id);
+            // The revoked record itself, not an empty slot: a lookup that began before the revoke cannot then
+            // re-cache the usable record should the announcement below fail.
+            records.put(id, revoked.get());
             return revocations.revokeApiKey(id, clock.instant().plus(REVOCATION_MEMORY)).thenApply(change -> {
                 sync.applyLocal(change);
                 return revoked;
@@ -252,8 +254,10 @@ public final class ApiKeys {
             if (found.isEmpty()) {
                 return new ApiKeyVerification.Refused(ApiKeyFailure.UNKNOWN, parsed.id());
             }
-            records.put(parsed.id(), found.get());
-            return check(found.get(), expected);
+            // A revoke that landed while this lookup was in flight wins over the record it read before.
+            ApiKey current = records.asMap().merge(parsed.id(), found.get(),
+                    (cachedRecord, read) -> cachedRecord.revokedAt() != null ? cachedRecord : read);
+            return check(current, expected);
         });
     }
 
