@@ -18,8 +18,10 @@ import dev.bulwark.api.store.UserStatus;
 import dev.bulwark.api.store.UserStore;
 import dev.bulwark.core.auth.apikey.ApiKeys;
 import dev.bulwark.core.auth.identity.Identity;
+import dev.bulwark.core.auth.password.PasswordPolicy;
 import dev.bulwark.core.auth.password.PasswordPolicyConfig;
 import dev.bulwark.core.authz.AuthorizationFilter;
+import dev.bulwark.core.tenant.TenantDirectory;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -63,6 +65,7 @@ public final class AdminEndpoints {
     private static final int MAX_TENANT_NAME = 200;
     /** Generated passwords are this long unless the policy's bounds say otherwise: about 150 random bits. */
     private static final int GENERATED_PASSWORD_LENGTH = 24;
+    private static final int GENERATION_ATTEMPTS = 10;
     private static final String[] PASSWORD_CLASSES = {"ABCDEFGHJKLMNPQRSTUVWXYZ", "abcdefghijkmnopqrstuvwxyz",
             "23456789", "-_.!@#%+="};
     private static final String PASSWORD_ALPHABET = String.join("", PASSWORD_CLASSES);
@@ -71,6 +74,8 @@ public final class AdminEndpoints {
     private final Identity identity;
     private final UserStore users;
     private final TenantStore tenants;
+    private final TenantDirectory directory;
+    private final PasswordPolicy policy;
     private final ApiKeys apiKeys;
     private final Set<String> knownRoles;
     private final byte[] routeTable;
@@ -81,12 +86,17 @@ public final class AdminEndpoints {
      * @param config     the admin section (its prefix is what {@link #handle} strips)
      * @param identity   accounts and sessions
      * @param tenants    tenants and their status
+     * @param directory  this node's cache of tenant statuses and memberships, told of changes made here so they
+     *                   hold from the next request on this node (others see them within its ttl); {@code null}
+     *                   when no route has a tenant rule
      * @param apiKeys    machine clients' keys
      * @param knownRoles the roles of {@code authorization.roles}; when not empty, only these may be assigned
      * @param routeTable the compiled route table as {@code GET routes} shows it, rendered once
      */
-    public AdminEndpoints(AdminConfig config, Identity identity, TenantStore tenants, ApiKeys apiKeys,
-                          Set<String> knownRoles, List<Map<String, Object>> routeTable) {
+    public AdminEndpoints(AdminConfig config, Identity identity, TenantStore tenants, TenantDirectory directory,
+                          ApiKeys apiKeys, Set<String> knownRoles, List<Map<String, Object>> routeTable) {
+        this.directory = directory;
+        this.policy = new PasswordPolicy(identity.config().password());
         this.prefix = config.prefix();
         this.identity = identity;
         this.users = identity.users();
@@ -189,7 +199,7 @@ public final class AdminEndpoints {
             String given = in.optionalText("password", MAX_PASSWORD_CHARS);
             Set<String> roles = in.names("roles", this::roleProblem);
             Set<String> permissions = in.optionalNames("permissions", AdminEndpoints::permissionProblem);
-            String password = given != null ? given : generatePassword();
+            String password = given != null ? given : generatePassword(email);
             return identity.createUser(email, password, roles, Set.of()).thenCompose(outcome -> switch (outcome) {
                 case Identity.CreateOutcome.Created created -> (permissions == null || permissions.isEmpty()
                         ? done(created.user())
@@ -270,6 +280,9 @@ public final class AdminEndpoints {
                     if (updated.isEmpty()) {
                         return done(notFound(call, "user"));
                     }
+                    if (directory != null) {
+                        directory.forgetMemberships(user.id());
+                    }
                     CompletionStage<List<String>> ended = withdrawn ? identity.logoutAll(user.id(), null)
                             : done(List.of());
                     return ended.thenApply(sessions -> {
@@ -297,9 +310,11 @@ public final class AdminEndpoints {
         CompletionStage<String> given = noBody ? done(null)
                 : JsonInput.read(exchange, List.of("password")).thenApply(in ->
                         in.optionalText("password", MAX_PASSWORD_CHARS));
-        return given.thenCompose(chosen -> {
-            String password = chosen != null ? chosen : generatePassword();
-            return identity.resetPassword(call.param(0), password).thenApply(outcome -> switch (outcome) {
+        return given.thenCompose(chosen -> (chosen != null ? done(chosen)
+                // A generated password must pass the policy against this user's email, so it is looked up first.
+                : users.findById(call.param(0)).thenApply(user -> generatePassword(user.map(User::email)
+                        .orElse(null)))).thenCompose(password -> identity.resetPassword(call.param(0), password)
+                .thenApply(outcome -> switch (outcome) {
                 case Identity.PasswordOutcome.Done done when done.user() == null -> notFound(call, "user");
                 case Identity.PasswordOutcome.Done done -> {
                     call.changed("reset the password of user " + done.user().id() + "; "
@@ -315,8 +330,7 @@ public final class AdminEndpoints {
                 case Identity.PasswordOutcome.Busy busy -> busy(call);
                 case Identity.PasswordOutcome.WrongPassword wrong ->
                         throw new IllegalStateException("a reset does not check the old password");
-            });
-        });
+            })));
     }
 
     // ---- sessions ----
@@ -376,6 +390,9 @@ public final class AdminEndpoints {
         return JsonInput.read(call.exchange(), List.of("status")).thenCompose(in -> {
             TenantStatus status = in.choice("status", TenantStatus.class);
             return tenants.setStatus(call.param(0), status).thenApply(updated -> updated.map(tenant -> {
+                if (directory != null) {
+                    directory.forgetTenant(tenant.id());
+                }
                 call.changed("set the status of tenant " + tenant.id() + " to " + status);
                 return json(200, tenant(tenant));
             }).orElseGet(() -> notFound(call, "tenant")));
@@ -479,10 +496,21 @@ public final class AdminEndpoints {
         return null;
     }
 
-    /** A password the policy accepts: every character class present, then shuffled. */
-    String generatePassword() {
-        PasswordPolicyConfig policy = identity.config().password();
-        int length = Math.max(policy.minLength(), Math.min(GENERATED_PASSWORD_LENGTH, policy.maxLength()));
+    /**
+     * A password the policy accepts for {@code email} (may be {@code null}): random, every character class present;
+     * drawn again in the rare case a draw contains the email's local part or the estimator dislikes it.
+     */
+    String generatePassword(String email) {
+        String password = randomPassword();
+        for (int attempt = 1; attempt < GENERATION_ATTEMPTS && !policy.check(password, email).isEmpty(); attempt++) {
+            password = randomPassword();
+        }
+        return password;
+    }
+
+    private String randomPassword() {
+        PasswordPolicyConfig config = identity.config().password();
+        int length = Math.max(config.minLength(), Math.min(GENERATED_PASSWORD_LENGTH, config.maxLength()));
         char[] password = new char[length];
         for (int i = 0; i < length; i++) {
             String from = i < PASSWORD_CLASSES.length ? PASSWORD_CLASSES[i] : PASSWORD_ALPHABET;

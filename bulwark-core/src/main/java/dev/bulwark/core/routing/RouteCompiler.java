@@ -783,7 +783,7 @@ public final class RouteCompiler {
             Map<String, Object> access = Map.of("anyOf", either);
             table.add(RouteDescription.of(ADMIN_ROUTE_ID, source, effective, null, server.ipRules(), access));
             AdminEndpoints endpoints = new AdminEndpoints(admin, auth.identity(), auth.stores().tenants(),
-                    auth.apiKeys(), config.authorization().roles().keySet(), table);
+                    tenantDirectory, auth.apiKeys(), config.authorization().roles().keySet(), table);
             CompiledRoute compiled = new CompiledRoute(ADMIN_ROUTE_ID, source, effective, null,
                     new FilterChain(ADMIN_ROUTE_ID, filters), endpoints::handle);
             return new CompiledRoutes.Entry(compiled, new HostPattern[0], new String[0],

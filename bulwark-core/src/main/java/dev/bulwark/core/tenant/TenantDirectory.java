@@ -86,6 +86,16 @@ public final class TenantDirectory {
                 : CompletableFuture.completedFuture(Set.of());
     }
 
+    /** Forgets what this node knows of a tenant (its status changed here), so its next request reads the store. */
+    public void forgetTenant(String id) {
+        tenants.synchronous().invalidate(id);
+    }
+
+    /** Forgets this node's copy of a user's memberships (they changed here). */
+    public void forgetMemberships(String userId) {
+        memberships.synchronous().invalidate(userId);
+    }
+
     private static <T> CompletableFuture<T> load(Supplier<CompletionStage<T>> read) {
         try {
             return read.get().toCompletableFuture();

@@ -98,7 +98,7 @@ class AdminApiTest {
                 .auth(AuthConfig.builder().hashing(AuthFlowTest.FAST_HASHING).maxSessionsPerUser(5))
                 .authorization(new AuthorizationConfig(Map.of("admin", List.of("*"), "MERCHANT", List.of("orders:*"),
                         "MEMBER", List.of()), AuthorizationConfig.DEFAULT_ACTIONS))
-                .tenancy(new TenancyConfig(List.of("admin"), TenancyConfig.UnknownTenants.DENY, Duration.ZERO))
+                .tenancy(new TenancyConfig(List.of("admin"), TenancyConfig.UnknownTenants.DENY, Duration.ofSeconds(10)))
                 .route(RouteConfig.builder("orders").path("/api/orders/**").upstream("backend")
                         .inline(PolicyConfig.builder().auth(AuthRouteConfig.REQUIRED)
                                 .access(AccessConfig.anyRole("MERCHANT"))))

@@ -62,6 +62,8 @@ public final class ApiKeys {
     public static final String SCANNER_PATTERN = "bwk_[a-z0-9]{16}_[A-Za-z0-9_-]{43}";
     /** How long a node trusts a key record it read, revocation aside (which is checked on every request). */
     public static final Duration CACHE_TTL = Duration.ofSeconds(30);
+    /** How long a node remembers that an id is unknown (a created key's id is new, so nothing waits on this). */
+    public static final Duration UNKNOWN_TTL = Duration.ofSeconds(5);
     /** How many key records a node caches. */
     public static final int CACHE_SIZE = 10_000;
     /** {@code lastUsedAt} is written at most this often per key and node. */
@@ -106,6 +108,8 @@ public final class ApiKeys {
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
     private final Cache<String, ApiKey> records;
+    /** Ids the store did not know: a spray of well-formed keys with random ids costs a read each only once. */
+    private final Cache<String, Boolean> unknown;
     private final Cache<String, Boolean> recentlyRecorded;
 
     /**
@@ -123,6 +127,8 @@ public final class ApiKeys {
         this.hashKey = new SecretKeySpec(masterKey.derive("bulwark api key v1"), "HmacSHA256");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.records = Caffeine.newBuilder().maximumSize(CACHE_SIZE).expireAfterWrite(CACHE_TTL)
+                .ticker(() -> clock.millis() * 1_000_000L).executor(Runnable::run).build();
+        this.unknown = Caffeine.newBuilder().maximumSize(CACHE_SIZE).expireAfterWrite(UNKNOWN_TTL)
                 .ticker(() -> clock.millis() * 1_000_000L).executor(Runnable::run).build();
         this.recentlyRecorded = Caffeine.newBuilder().maximumSize(CACHE_SIZE)
                 .expireAfterWrite(USE_RECORDING_INTERVAL).ticker(() -> clock.millis() * 1_000_000L)
@@ -178,6 +184,7 @@ public final class ApiKeys {
         ApiKey key = new ApiKey(id, name, hash(id, secret), scopes, tenant, createdBy, now, expiresAt, null, null);
         return store.create(key).thenCompose(stored -> {
             if (stored) {
+                unknown.invalidate(id);
                 return CompletableFuture.completedFuture(new Created(key, PREFIX + id + "_" + secret));
             }
             // 82 random bits make a collision all but impossible; a store that keeps answering "taken" is broken.
@@ -240,6 +247,10 @@ public final class ApiKeys {
         if (cached != null) {
             return CompletableFuture.completedFuture(check(cached, expected));
         }
+        if (unknown.getIfPresent(parsed.id()) != null) {
+            return CompletableFuture.completedFuture(new ApiKeyVerification.Refused(ApiKeyFailure.UNKNOWN,
+                    parsed.id()));
+        }
         CompletionStage<Optional<ApiKey>> lookup;
         try {
             lookup = store.findById(parsed.id());
@@ -252,6 +263,7 @@ public final class ApiKeys {
                 return new ApiKeyVerification.Refused(ApiKeyFailure.UNAVAILABLE, parsed.id());
             }
             if (found.isEmpty()) {
+                unknown.put(parsed.id(), Boolean.TRUE);
                 return new ApiKeyVerification.Refused(ApiKeyFailure.UNKNOWN, parsed.id());
             }
             // A revoke that landed while this lookup was in flight wins over the record it read before.

@@ -153,6 +153,20 @@ class ApiKeysTest {
     }
 
     @Test
+    void anUnknownIdCostsOneStoreReadUntilItsMemoryExpires() throws Exception {
+        String sprayed = "bwk_zzzzzzzzzzzzzzzz_" + "sEcReT-".repeat(6) + "A";
+        int lookups = store.lookups.get();
+
+        for (int i = 0; i < 5; i++) {
+            assertThat(failure(verify(sprayed))).isEqualTo(ApiKeyFailure.UNKNOWN);
+        }
+        assertThat(store.lookups.get()).isEqualTo(lookups + 1);
+        clock.advance(ApiKeys.UNKNOWN_TTL.plusSeconds(1));
+        assertThat(failure(verify(sprayed))).isEqualTo(ApiKeyFailure.UNKNOWN);
+        assertThat(store.lookups.get()).isEqualTo(lookups + 2);
+    }
+
+    @Test
     void theRightIdWithAWrongSecretIsRefusedWhereverTheSecretDiffers() throws Exception {
         ApiKeys.Created created = create();
         String presented = created.presented();
