@@ -206,6 +206,36 @@ choose_bulwark() {
   fi
 }
 
+# Prints the start of a gateway config shared by the load scripts: production mode, every edge filter of the
+# proxy comparison on (request id, security headers, CORS, body limits, host allowlist, header limits), the
+# access log off (as nginx's is), and one upstream `fixed`. Callers append their own sections.
+edge_config() { # gateway port, upstream port, upstream connections
+  cat <<YAML
+mode: production
+server:
+  host: 127.0.0.1
+  port: $1
+  allowedHosts: [127.0.0.1, localhost]
+  maxHeaderCount: 100
+  maxHeaderBytes: 16KB
+  accessLog: false
+upstreams:
+  fixed:
+    url: http://127.0.0.1:$2
+    maxConnections: $3
+defaults:
+  requestId: { header: X-Request-Id, trustIncoming: true }
+  headers: true
+  cors:
+    allowedOrigins: [https://app.example.com, "https://*.example.com"]
+    allowedMethods: [GET, POST]
+    allowedHeaders: [Content-Type]
+    exposedHeaders: [X-Request-Id]
+    maxAge: 10m
+  bodyLimit: { json: 5MB, text: 1MB, other: 1MB }
+YAML
+}
+
 # Checks a config, then starts the gateway on the proxy core with one active processor and a fixed heap.
 start_bulwark() { # config file, port it listens on
   echo "building Bulwark if needed..." >&2

@@ -76,29 +76,9 @@ start_upstream "$UPSTREAM_PORT"
 # The same edge filters as proxy-vs-nginx.sh, a public route, and identity with OWASP's hashing parameters
 # (unless HASH_MEMORY or HASH_ITERATIONS say otherwise), one hashing thread (half the cores, at least one)
 # and the default queue of 64.
-cat > "$WORK/bulwark-login.yaml" <<YAML
-mode: production
-server:
-  host: 127.0.0.1
-  port: $BULWARK_PORT
-  allowedHosts: [127.0.0.1, localhost]
-  maxHeaderCount: 100
-  maxHeaderBytes: 16KB
-  accessLog: false
-upstreams:
-  fixed:
-    url: http://127.0.0.1:$UPSTREAM_PORT
-    maxConnections: $SATURATED_CONNECTIONS
-defaults:
-  requestId: { header: X-Request-Id, trustIncoming: true }
-  headers: true
-  cors:
-    allowedOrigins: [https://app.example.com, "https://*.example.com"]
-    allowedMethods: [GET, POST]
-    allowedHeaders: [Content-Type]
-    exposedHeaders: [X-Request-Id]
-    maxAge: 10m
-  bodyLimit: { json: 5MB, text: 1MB, other: 1MB }
+{
+  edge_config "$BULWARK_PORT" "$UPSTREAM_PORT" "$SATURATED_CONNECTIONS"
+  cat <<YAML
 auth:
   masterKey: $(random_key)
   registration: open
@@ -110,6 +90,7 @@ routes:
     match: { path: "/**" }
     upstream: fixed
 YAML
+} > "$WORK/bulwark-login.yaml"
 
 start_bulwark "$WORK/bulwark-login.yaml" "$BULWARK_PORT"
 wait_ready "http://127.0.0.1:$UPSTREAM_PORT/" "the upstream nginx"

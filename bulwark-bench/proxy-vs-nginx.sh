@@ -74,30 +74,7 @@ start_nginx_proxy "$NGINX_PORT" "$UPSTREAM_PORT"
 
 # Bulwark: every edge filter on (request id, security headers, CORS, body limit, host allowlist, header
 # limits). The access log is off, as nginx's is.
-cat > "$WORK/bulwark-bench.yaml" <<YAML
-mode: production
-server:
-  host: 127.0.0.1
-  port: $BULWARK_PORT
-  allowedHosts: [127.0.0.1, localhost]
-  maxHeaderCount: 100
-  maxHeaderBytes: 16KB
-  accessLog: false
-upstreams:
-  fixed:
-    url: http://127.0.0.1:$UPSTREAM_PORT
-    maxConnections: $CONNECTIONS
-defaults:
-  requestId: { header: X-Request-Id, trustIncoming: true }
-  headers: true
-  cors:
-    allowedOrigins: [https://app.example.com, "https://*.example.com"]
-    allowedMethods: [GET, POST]
-    allowedHeaders: [Content-Type]
-    exposedHeaders: [X-Request-Id]
-    maxAge: 10m
-  bodyLimit: { json: 5MB, text: 1MB, other: 1MB }
-YAML
+edge_config "$BULWARK_PORT" "$UPSTREAM_PORT" "$CONNECTIONS" > "$WORK/bulwark-bench.yaml"
 if $AUTH; then
   # Hashing is made cheap here only so that creating the users takes seconds; no password is checked while
   # measuring. login-load.sh measures logins with the real (OWASP) parameters.

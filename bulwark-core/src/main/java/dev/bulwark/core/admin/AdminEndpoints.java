@@ -18,14 +18,12 @@ import dev.bulwark.api.store.UserStatus;
 import dev.bulwark.api.store.UserStore;
 import dev.bulwark.core.auth.apikey.ApiKeys;
 import dev.bulwark.core.auth.identity.Identity;
-import dev.bulwark.core.auth.password.PasswordPolicy;
 import dev.bulwark.core.auth.password.PasswordPolicyConfig;
 import dev.bulwark.core.authz.AuthorizationFilter;
 import dev.bulwark.core.tenant.TenantDirectory;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -63,23 +61,15 @@ public final class AdminEndpoints {
     private static final int MAX_EMAIL = User.MAX_EMAIL_LENGTH;
     private static final int MAX_PASSWORD_CHARS = PasswordPolicyConfig.LONGEST_ALLOWED;
     private static final int MAX_TENANT_NAME = 200;
-    /** Generated passwords are this long unless the policy's bounds say otherwise: about 150 random bits. */
-    private static final int GENERATED_PASSWORD_LENGTH = 24;
-    private static final int GENERATION_ATTEMPTS = 10;
-    private static final String[] PASSWORD_CLASSES = {"ABCDEFGHJKLMNPQRSTUVWXYZ", "abcdefghijkmnopqrstuvwxyz",
-            "23456789", "-_.!@#%+="};
-    private static final String PASSWORD_ALPHABET = String.join("", PASSWORD_CLASSES);
 
     private final String prefix;
     private final Identity identity;
     private final UserStore users;
     private final TenantStore tenants;
     private final TenantDirectory directory;
-    private final PasswordPolicy policy;
     private final ApiKeys apiKeys;
     private final Set<String> knownRoles;
     private final byte[] routeTable;
-    private final SecureRandom random = new SecureRandom();
     private final List<Endpoint> endpoints = new ArrayList<>();
 
     /**
@@ -96,7 +86,6 @@ public final class AdminEndpoints {
     public AdminEndpoints(AdminConfig config, Identity identity, TenantStore tenants, TenantDirectory directory,
                           ApiKeys apiKeys, Set<String> knownRoles, List<Map<String, Object>> routeTable) {
         this.directory = directory;
-        this.policy = new PasswordPolicy(identity.config().password());
         this.prefix = config.prefix();
         this.identity = identity;
         this.users = identity.users();
@@ -199,7 +188,7 @@ public final class AdminEndpoints {
             String given = in.optionalText("password", MAX_PASSWORD_CHARS);
             Set<String> roles = in.names("roles", this::roleProblem);
             Set<String> permissions = in.optionalNames("permissions", AdminEndpoints::permissionProblem);
-            String password = given != null ? given : generatePassword(email);
+            String password = given != null ? given : identity.passwordPolicy().generate(email);
             return identity.createUser(email, password, roles, Set.of()).thenCompose(outcome -> switch (outcome) {
                 case Identity.CreateOutcome.Created created -> (permissions == null || permissions.isEmpty()
                         ? done(created.user())
@@ -312,8 +301,8 @@ public final class AdminEndpoints {
                         in.optionalText("password", MAX_PASSWORD_CHARS));
         return given.thenCompose(chosen -> (chosen != null ? done(chosen)
                 // A generated password must pass the policy against this user's email, so it is looked up first.
-                : users.findById(call.param(0)).thenApply(user -> generatePassword(user.map(User::email)
-                        .orElse(null)))).thenCompose(password -> identity.resetPassword(call.param(0), password)
+                : users.findById(call.param(0)).thenApply(user -> identity.passwordPolicy()
+                        .generate(user.map(User::email).orElse(null)))).thenCompose(password -> identity.resetPassword(call.param(0), password)
                 .thenApply(outcome -> switch (outcome) {
                 case Identity.PasswordOutcome.Done done when done.user() == null -> notFound(call, "user");
                 case Identity.PasswordOutcome.Done done -> {
@@ -494,35 +483,6 @@ public final class AdminEndpoints {
             return "must be 1 to " + User.MAX_NAME_LENGTH + " printable characters";
         }
         return null;
-    }
-
-    /**
-     * A password the policy accepts for {@code email} (may be {@code null}): random, every character class present;
-     * drawn again in the rare case a draw contains the email's local part or the estimator dislikes it.
-     */
-    String generatePassword(String email) {
-        String password = randomPassword();
-        for (int attempt = 1; attempt < GENERATION_ATTEMPTS && !policy.check(password, email).isEmpty(); attempt++) {
-            password = randomPassword();
-        }
-        return password;
-    }
-
-    private String randomPassword() {
-        PasswordPolicyConfig config = identity.config().password();
-        int length = Math.max(config.minLength(), Math.min(GENERATED_PASSWORD_LENGTH, config.maxLength()));
-        char[] password = new char[length];
-        for (int i = 0; i < length; i++) {
-            String from = i < PASSWORD_CLASSES.length ? PASSWORD_CLASSES[i] : PASSWORD_ALPHABET;
-            password[i] = from.charAt(random.nextInt(from.length()));
-        }
-        for (int i = length - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            char swap = password[i];
-            password[i] = password[j];
-            password[j] = swap;
-        }
-        return new String(password);
     }
 
     // ---- plumbing ----

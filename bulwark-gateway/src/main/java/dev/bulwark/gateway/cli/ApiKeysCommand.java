@@ -44,7 +44,6 @@ final class ApiKeysCommand implements Runnable {
 
     /** Who {@code create} records as the creator. */
     static final String CREATOR = "cli";
-    private static final int DEFAULT_PAGE = 100;
 
     @Spec
     CommandSpec spec;
@@ -128,25 +127,18 @@ final class ApiKeysCommand implements Runnable {
         CommandSpec spec;
         @Mixin
         UsersCommand.ConfigOption config;
-        @Option(names = "--limit", paramLabel = "N", defaultValue = "" + DEFAULT_PAGE,
-                description = "Keys per page, 1 to " + Page.MAX_SIZE + " (default: ${DEFAULT-VALUE}).")
-        int limit;
-        @Option(names = "--after", paramLabel = "CURSOR",
-                description = "Start after this cursor, as printed at the end of the previous page.")
-        String after;
+        @Mixin
+        PageOptions paging;
 
         @Override
         public Integer call() {
-            if (limit < 1 || limit > Page.MAX_SIZE) {
-                throw new ParameterException(spec.commandLine(),
-                        "--limit must be 1 to " + Page.MAX_SIZE + ": " + limit);
-            }
+            int limit = paging.limit(spec);
             CommandEnvironment environment = CommandEnvironment.of(spec);
             try (IdentityAdmin admin = IdentityAdmin.open(config.file, environment)) {
-                Page<ApiKey> page = IdentityAdmin.await(admin.auth().apiKeys().list(after, limit));
+                Page<ApiKey> page = IdentityAdmin.await(admin.auth().apiKeys().list(paging.after(), limit));
                 PrintWriter out = spec.commandLine().getOut();
                 if (page.items().isEmpty()) {
-                    out.println(after == null ? "no api keys" : "no api keys after " + TextTable.printable(after));
+                    paging.printNone(out, "api keys");
                     return 0;
                 }
                 Instant now = environment.clock().instant();
@@ -158,7 +150,7 @@ final class ApiKeysCommand implements Runnable {
                             TextTable.time(key.lastUsedAt()));
                 }
                 table.print(out);
-                page.next().ifPresent(cursor -> out.println("next page: --after " + TextTable.printable(cursor)));
+                PageOptions.printNext(out, page.next());
                 return 0;
             }
         }

@@ -38,7 +38,6 @@ import java.util.concurrent.Callable;
                 "  bulwark tenants suspend clinic-12 -c bulwark.yaml"})
 final class TenantsCommand implements Runnable {
 
-    private static final int DEFAULT_PAGE = 100;
 
     @Spec
     CommandSpec spec;
@@ -92,23 +91,17 @@ final class TenantsCommand implements Runnable {
         CommandSpec spec;
         @Mixin
         UsersCommand.ConfigOption config;
-        @Option(names = "--limit", paramLabel = "N", defaultValue = "" + DEFAULT_PAGE,
-                description = "Tenants per page, 1 to " + Page.MAX_SIZE + " (default: ${DEFAULT-VALUE}).")
-        int limit;
-        @Option(names = "--after", paramLabel = "CURSOR",
-                description = "Start after this cursor, as printed at the end of the previous page.")
-        String after;
+        @Mixin
+        PageOptions paging;
 
         @Override
         public Integer call() {
-            if (limit < 1 || limit > Page.MAX_SIZE) {
-                throw new ParameterException(spec.commandLine(), "--limit must be 1 to " + Page.MAX_SIZE + ": " + limit);
-            }
+            int limit = paging.limit(spec);
             try (IdentityAdmin admin = IdentityAdmin.open(config.file, CommandEnvironment.of(spec))) {
-                Page<Tenant> page = IdentityAdmin.await(tenants(admin).list(after, limit));
+                Page<Tenant> page = IdentityAdmin.await(tenants(admin).list(paging.after(), limit));
                 PrintWriter out = spec.commandLine().getOut();
                 if (page.items().isEmpty()) {
-                    out.println(after == null ? "no tenants" : "no tenants after " + TextTable.printable(after));
+                    paging.printNone(out, "tenants");
                     return 0;
                 }
                 TextTable table = new TextTable("ID", "NAME", "STATUS", "CREATED", "UPDATED");
@@ -117,7 +110,7 @@ final class TenantsCommand implements Runnable {
                             TextTable.time(tenant.updatedAt()));
                 }
                 table.print(out);
-                page.next().ifPresent(cursor -> out.println("next page: --after " + TextTable.printable(cursor)));
+                PageOptions.printNext(out, page.next());
                 return 0;
             }
         }

@@ -3,7 +3,6 @@ package dev.bulwark.gateway.cli;
 import dev.bulwark.api.store.User;
 import dev.bulwark.api.store.UserPage;
 import dev.bulwark.api.store.UserStatus;
-import dev.bulwark.api.store.UserStore;
 import dev.bulwark.core.auth.identity.Identity;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -50,7 +49,6 @@ final class UsersCommand implements Runnable {
 
     /** The most a password line on standard input may hold, well above any policy's maximum. */
     static final int MAX_PASSWORD_BYTES = 4096;
-    private static final int DEFAULT_PAGE = 100;
 
     @Spec
     CommandSpec spec;
@@ -125,24 +123,17 @@ final class UsersCommand implements Runnable {
         CommandSpec spec;
         @Mixin
         ConfigOption config;
-        @Option(names = "--limit", paramLabel = "N", defaultValue = "" + DEFAULT_PAGE,
-                description = "Users per page, 1 to " + UserStore.MAX_PAGE_SIZE + " (default: ${DEFAULT-VALUE}).")
-        int limit;
-        @Option(names = "--after", paramLabel = "CURSOR",
-                description = "Start after this cursor, as printed at the end of the previous page.")
-        String after;
+        @Mixin
+        PageOptions paging;
 
         @Override
         public Integer call() {
-            if (limit < 1 || limit > UserStore.MAX_PAGE_SIZE) {
-                throw new ParameterException(spec.commandLine(),
-                        "--limit must be 1 to " + UserStore.MAX_PAGE_SIZE + ": " + limit);
-            }
+            int limit = paging.limit(spec);
             try (IdentityAdmin admin = IdentityAdmin.open(config.file, CommandEnvironment.of(spec))) {
-                UserPage page = IdentityAdmin.await(admin.auth().identity().users().list(after, limit));
+                UserPage page = IdentityAdmin.await(admin.auth().identity().users().list(paging.after(), limit));
                 PrintWriter out = spec.commandLine().getOut();
                 if (page.users().isEmpty()) {
-                    out.println(after == null ? "no users" : "no users after " + TextTable.printable(after));
+                    paging.printNone(out, "users");
                     return 0;
                 }
                 TextTable table = new TextTable("ID", "EMAIL", "ROLES", "TENANTS", "STATUS", "CREATED");
@@ -151,7 +142,7 @@ final class UsersCommand implements Runnable {
                             user.status().name().toLowerCase(), TextTable.time(user.createdAt()));
                 }
                 table.print(out);
-                page.next().ifPresent(cursor -> out.println("next page: --after " + TextTable.printable(cursor)));
+                PageOptions.printNext(out, page.next());
                 return 0;
             }
         }

@@ -12,8 +12,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -136,7 +134,7 @@ public final class Demo implements AutoCloseable {
 
     /**
      * Creates the first admin when the user store is empty: email and password from the environment, else the
-     * default email and a generated password (24 random characters).
+     * default email and a password the policy accepts, generated (24 random characters).
      *
      * @throws IllegalStateException when the configured password breaks the password policy
      */
@@ -150,7 +148,7 @@ public final class Demo implements AutoCloseable {
         }
         String configuredPassword = env.apply(ADMIN_PASSWORD_VARIABLE);
         boolean generated = configuredPassword == null || configuredPassword.isEmpty();
-        String password = generated ? generatePassword() : configuredPassword;
+        String password = generated ? identity.passwordPolicy().generate(email) : configuredPassword;
         Identity.CreateOutcome outcome = identity.createUser(email, password, Set.of("ADMIN"), Set.of())
                 .toCompletableFuture().join();
         if (outcome instanceof Identity.CreateOutcome.Rejected rejected) {
@@ -158,12 +156,6 @@ public final class Demo implements AutoCloseable {
                     + String.join("; ", rejected.violations()));
         }
         return new FirstAdmin(email, generated ? password : null, true);
-    }
-
-    private static String generatePassword() {
-        byte[] random = new byte[18];
-        new SecureRandom().nextBytes(random);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(random);
     }
 
     /** @return the first admin: who, and the password when this start generated it */

@@ -136,6 +136,11 @@ public final class Identity {
         return config;
     }
 
+    /** @return the password policy new passwords are checked against (and generated passwords drawn from) */
+    public PasswordPolicy passwordPolicy() {
+        return policy;
+    }
+
     /** @return the user store */
     public UserStore users() {
         return users;

@@ -5,6 +5,7 @@ import me.gosimple.nbvcxz.resources.ConfigurationBuilder;
 import me.gosimple.nbvcxz.resources.Feedback;
 import me.gosimple.nbvcxz.scoring.Result;
 
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -17,15 +18,24 @@ import java.util.Objects;
  *
  * <p>{@link #check} returns every violation as a lowercase message that never repeats the password, for example
  * {@code "password is too easy to guess: it is a common password"}; an empty list means the password is
- * acceptable. Thread-safe.
+ * acceptable. {@link #generate} draws a password the policy accepts. Thread-safe.
  */
 public final class PasswordPolicy {
 
     /** A local part shorter than this ("a@x.io") is too common a substring to forbid. */
     private static final int SHORTEST_LOCAL_PART_CHECKED = 3;
 
+    /** Generated passwords are this long unless the policy's bounds say otherwise: about 145 random bits. */
+    private static final int GENERATED_LENGTH = 24;
+    private static final int GENERATION_ATTEMPTS = 10;
+    /** Upper, lower, digit, symbol; no look-alikes, and no symbol a shell treats specially inside double quotes. */
+    private static final String[] GENERATED_CLASSES = {"ABCDEFGHJKLMNPQRSTUVWXYZ", "abcdefghijkmnopqrstuvwxyz",
+            "23456789", "-_.@#%+="};
+    private static final String GENERATED_ALPHABET = String.join("", GENERATED_CLASSES);
+
     private final PasswordPolicyConfig config;
     private final Nbvcxz estimator;
+    private final SecureRandom random = new SecureRandom();
 
     /** A policy enforcing {@code config}. */
     public PasswordPolicy(PasswordPolicyConfig config) {
@@ -40,6 +50,37 @@ public final class PasswordPolicy {
     /** @return the rules this policy enforces */
     public PasswordPolicyConfig config() {
         return config;
+    }
+
+    /**
+     * Draws a random password this policy accepts for {@code email}: every character class present, within the
+     * length bounds, drawn again in the rare case a draw contains the email's local part or the estimator
+     * dislikes it.
+     *
+     * @param email the account's email, or {@code null} when there is none
+     */
+    public String generate(String email) {
+        String password = draw();
+        for (int attempt = 1; attempt < GENERATION_ATTEMPTS && !check(password, email).isEmpty(); attempt++) {
+            password = draw();
+        }
+        return password;
+    }
+
+    private String draw() {
+        int length = Math.max(config.minLength(), Math.min(GENERATED_LENGTH, config.maxLength()));
+        char[] password = new char[length];
+        for (int i = 0; i < length; i++) {
+            String from = i < GENERATED_CLASSES.length ? GENERATED_CLASSES[i] : GENERATED_ALPHABET;
+            password[i] = from.charAt(random.nextInt(from.length()));
+        }
+        for (int i = length - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            char swap = password[i];
+            password[i] = password[j];
+            password[j] = swap;
+        }
+        return new String(password);
     }
 
     /**
