@@ -4,6 +4,8 @@ import dev.bulwark.core.admin.AdminConfig;
 import dev.bulwark.core.auth.AuthConfig;
 import dev.bulwark.core.authz.AuthorizationConfig;
 import dev.bulwark.core.ratelimit.RateLimitConfig;
+import dev.bulwark.core.screening.ScreeningConfig;
+import dev.bulwark.core.shedding.LoadSheddingConfig;
 import dev.bulwark.core.tenant.TenancyConfig;
 
 import java.util.ArrayList;
@@ -29,11 +31,24 @@ import java.util.Map;
  * @param tenancy   how routes' {@code tenant} rules treat roles and unknown tenants; {@code null} when the section
  *                  is absent, which means {@link TenancyConfig#DEFAULT} ({@link #effectiveTenancy()})
  * @param admin     the admin API; {@code null} when the section is absent (the API is off)
+ * @param loadShedding how many requests the gateway serves at once and which it sheds first; {@code null} when
+ *                  the section is absent, which means {@link LoadSheddingConfig#DEFAULT}
+ * @param screening bot, scanner and IP-reputation screening; {@code null} when the section is absent (off)
  */
 public record BulwarkConfig(Mode mode, ServerConfig server, Map<String, UpstreamConfig> upstreams,
                             PolicyConfig defaults, Map<String, PolicyConfig> policies, List<RouteConfig> routes,
                             StorageConfig storage, Map<String, RateLimitConfig> rateLimits, AuthConfig auth,
-                            AuthorizationConfig authorization, TenancyConfig tenancy, AdminConfig admin) {
+                            AuthorizationConfig authorization, TenancyConfig tenancy, AdminConfig admin,
+                            LoadSheddingConfig loadShedding, ScreeningConfig screening) {
+
+    /** A configuration without {@code loadShedding} and {@code screening} sections. */
+    public BulwarkConfig(Mode mode, ServerConfig server, Map<String, UpstreamConfig> upstreams,
+                         PolicyConfig defaults, Map<String, PolicyConfig> policies, List<RouteConfig> routes,
+                         StorageConfig storage, Map<String, RateLimitConfig> rateLimits, AuthConfig auth,
+                         AuthorizationConfig authorization, TenancyConfig tenancy, AdminConfig admin) {
+        this(mode, server, upstreams, defaults, policies, routes, storage, rateLimits, auth, authorization, tenancy,
+                admin, null, null);
+    }
 
     /** A configuration without an {@code admin} section. */
     public BulwarkConfig(Mode mode, ServerConfig server, Map<String, UpstreamConfig> upstreams,
@@ -80,6 +95,11 @@ public record BulwarkConfig(Mode mode, ServerConfig server, Map<String, Upstream
         authorization = authorization == null ? AuthorizationConfig.EMPTY : authorization;
     }
 
+    /** @return the {@code loadShedding} section, or {@link LoadSheddingConfig#DEFAULT} when it is absent */
+    public LoadSheddingConfig effectiveLoadShedding() {
+        return loadShedding != null ? loadShedding : LoadSheddingConfig.DEFAULT;
+    }
+
     /** @return the {@code tenancy} section, or {@link TenancyConfig#DEFAULT} when it is absent */
     public TenancyConfig effectiveTenancy() {
         return tenancy != null ? tenancy : TenancyConfig.DEFAULT;
@@ -108,6 +128,8 @@ public record BulwarkConfig(Mode mode, ServerConfig server, Map<String, Upstream
         private AuthorizationConfig authorization;
         private TenancyConfig tenancy;
         private AdminConfig admin;
+        private LoadSheddingConfig loadShedding;
+        private ScreeningConfig screening;
 
         private Builder() {
         }
@@ -212,9 +234,21 @@ public record BulwarkConfig(Mode mode, ServerConfig server, Map<String, Upstream
             return admin(admin.build());
         }
 
+        /** Sets the {@code loadShedding} section; {@code null} for the defaults. */
+        public Builder loadShedding(LoadSheddingConfig loadShedding) {
+            this.loadShedding = loadShedding;
+            return this;
+        }
+
+        /** Sets the {@code screening} section: bots, scanners, IP reputation; {@code null} for none. */
+        public Builder screening(ScreeningConfig screening) {
+            this.screening = screening;
+            return this;
+        }
+
         public BulwarkConfig build() {
             return new BulwarkConfig(mode, server, upstreams, defaults, policies, routes, storage, rateLimits, auth,
-                    authorization, tenancy, admin);
+                    authorization, tenancy, admin, loadShedding, screening);
         }
     }
 }

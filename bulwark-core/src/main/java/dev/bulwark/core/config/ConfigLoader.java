@@ -29,6 +29,11 @@ import dev.bulwark.core.ratelimit.RateLimitTier;
 import dev.bulwark.core.requestid.RequestIdConfig;
 import dev.bulwark.core.tenant.TenancyConfig;
 import dev.bulwark.core.tenant.TenantConfig;
+import dev.bulwark.core.screening.ScreeningConfig;
+import dev.bulwark.core.shedding.LoadSheddingConfig;
+import dev.bulwark.core.shedding.Priority;
+import dev.bulwark.core.waf.WafConfig;
+import dev.bulwark.core.websocket.WebSocketConfig;
 import dev.bulwark.core.webhook.VerifierConfig;
 import dev.bulwark.core.webhook.WebhookConfig;
 
@@ -86,7 +91,7 @@ public final class ConfigLoader {
 
     private static final List<String> ROOT_KEYS =
             List.of("mode", "server", "upstreams", "defaults", "policies", "routes", "storage", "rateLimits", "auth",
-                    "authorization", "admin", "tenancy");
+                    "authorization", "admin", "tenancy", "loadShedding", "screening");
     private static final List<String> SERVER_KEYS = List.of("host", "port", "tls", "http2", "adminPort",
             "trustedProxies", "allowedHosts", "maxHeaderCount", "maxHeaderBytes", "shutdownTimeout",
             "fallbackUpstream", "accessLog", "ipRules");
@@ -95,10 +100,10 @@ public final class ConfigLoader {
             List.of("url", "connectTimeout", "responseTimeout", "maxConnections", "http2");
     private static final List<String> POLICY_KEYS =
             List.of("requestId", "headers", "cors", "bodyLimit", "rateLimit", "auth", "access", "ipRules",
-                    "identityHeaders", "tenant");
+                    "identityHeaders", "tenant", "priority", "websocket", "waf");
     private static final List<String> ROUTE_KEYS = List.of("id", "match", "upstream", "policies", "policy",
             "requestId", "headers", "cors", "bodyLimit", "webhook", "idempotency", "rateLimit", "auth", "access",
-            "ipRules", "identityHeaders", "tenant");
+            "ipRules", "identityHeaders", "tenant", "priority", "websocket", "waf");
     private static final List<String> IDENTITY_HEADERS_KEYS = List.of("strip", "userHeader", "tenantHeader",
             "rolesHeader", "sessionHeader", "token", "tokenHeader", "tokenLifetime", "audience");
     private static final List<String> IP_RULES_KEYS = List.of("allow", "deny");
@@ -265,6 +270,8 @@ public final class ConfigLoader {
             with(keys, "authorization", node -> builder.authorization(authorization(node, "authorization")));
             with(keys, "tenancy", node -> builder.tenancy(tenancy(node, "tenancy")));
             with(keys, "admin", node -> builder.admin(admin(node, "admin")));
+            with(keys, "loadShedding", node -> builder.loadShedding(loadShedding(node, "loadShedding")));
+            with(keys, "screening", node -> builder.screening(screening(node, "screening")));
             with(keys, "rateLimits", node -> entries(node, "rateLimits",
                     (name, value) -> builder.rateLimit(name, rateLimitTier(value, child("rateLimits", name)))));
             with(keys, "routes", node -> {
@@ -523,7 +530,34 @@ public final class ConfigLoader {
             with(keys, "ipRules", n -> b.ipRules(ipRules(n, child(path, "ipRules"))));
             with(keys, "identityHeaders", n -> b.identityHeaders(identityHeaders(n, child(path, "identityHeaders"))));
             with(keys, "tenant", n -> b.tenant(tenant(n, child(path, "tenant"))));
+            with(keys, "priority", n -> b.priority(enumValue(n, child(path, "priority"), Priority.class)));
+            with(keys, "websocket", n -> b.websocket(websocket(n, child(path, "websocket"))));
+            with(keys, "waf", n -> b.waf(waf(n, child(path, "waf"))));
             return b.build();
+        }
+
+        /** The top-level {@code loadShedding} section. */
+        private LoadSheddingConfig loadShedding(JsonNode node, String path) {
+            object(node, path, List.of());
+            return LoadSheddingConfig.DEFAULT;
+        }
+
+        /** The top-level {@code screening} section. */
+        private ScreeningConfig screening(JsonNode node, String path) {
+            object(node, path, List.of());
+            return new ScreeningConfig();
+        }
+
+        /** A route's {@code websocket} settings. */
+        private WebSocketConfig websocket(JsonNode node, String path) {
+            object(node, path, List.of());
+            return new WebSocketConfig();
+        }
+
+        /** A route's {@code waf} settings. */
+        private WafConfig waf(JsonNode node, String path) {
+            object(node, path, List.of());
+            return new WafConfig();
         }
 
         /** {@code false} (off), or {@code {required, sources}} with {@code required} defaulting to true. */

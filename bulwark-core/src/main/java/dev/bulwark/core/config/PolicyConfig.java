@@ -8,7 +8,10 @@ import dev.bulwark.core.bodylimit.BodyLimitConfig;
 import dev.bulwark.core.cors.CorsConfig;
 import dev.bulwark.core.headers.SecurityHeadersConfig;
 import dev.bulwark.core.requestid.RequestIdConfig;
+import dev.bulwark.core.shedding.Priority;
 import dev.bulwark.core.tenant.TenantConfig;
+import dev.bulwark.core.waf.WafConfig;
+import dev.bulwark.core.websocket.WebSocketConfig;
 
 import java.util.List;
 
@@ -30,11 +33,15 @@ import java.util.List;
  *                  still stripped from client requests, none are added)
  * @param tenant    where requests name their tenant and whether they must ({@code null}: no tenant check;
  *                  {@link TenantConfig#OFF} switches an inherited one off)
+ * @param priority  which class the route's requests belong to when the gateway sheds load ({@code null}:
+ *                  {@link Priority#NORMAL})
+ * @param websocket limits on WebSocket upgrades and their messages ({@code null}: the defaults)
+ * @param waf       injection screening ({@code null}: off)
  */
 public record PolicyConfig(RequestIdConfig requestId, SecurityHeadersConfig headers, CorsConfig cors,
                            BodyLimitConfig bodyLimit, List<String> rateLimit, AuthRouteConfig auth,
                            AccessConfig access, IpRulesConfig ipRules, IdentityHeadersConfig identityHeaders,
-                           TenantConfig tenant) {
+                           TenantConfig tenant, Priority priority, WebSocketConfig websocket, WafConfig waf) {
 
     /**
      * {@code identityHeaders: false}: the client's identity headers are left alone and none are added. Compared by
@@ -51,7 +58,7 @@ public record PolicyConfig(RequestIdConfig requestId, SecurityHeadersConfig head
     /** A policy that sets no rate-limit tiers. */
     public PolicyConfig(RequestIdConfig requestId, SecurityHeadersConfig headers, CorsConfig cors,
                         BodyLimitConfig bodyLimit) {
-        this(requestId, headers, cors, bodyLimit, null, null, null, null, null, null);
+        this(requestId, headers, cors, bodyLimit, null, null, null, null, null, null, null, null, null);
     }
 
     /** A policy that sets nothing. */
@@ -76,7 +83,10 @@ public record PolicyConfig(RequestIdConfig requestId, SecurityHeadersConfig head
                 override.access != null ? override.access : access,
                 override.ipRules != null ? override.ipRules : ipRules,
                 override.identityHeaders != null ? override.identityHeaders : identityHeaders,
-                override.tenant != null ? override.tenant : tenant);
+                override.tenant != null ? override.tenant : tenant,
+                override.priority != null ? override.priority : priority,
+                override.websocket != null ? override.websocket : websocket,
+                override.waf != null ? override.waf : waf);
     }
 
     /** @return a builder for a policy that sets nothing until told to */
@@ -96,6 +106,9 @@ public record PolicyConfig(RequestIdConfig requestId, SecurityHeadersConfig head
         private IpRulesConfig ipRules;
         private IdentityHeadersConfig identityHeaders;
         private TenantConfig tenant;
+        private Priority priority;
+        private WebSocketConfig websocket;
+        private WafConfig waf;
 
         private Builder() {
         }
@@ -185,9 +198,27 @@ public record PolicyConfig(RequestIdConfig requestId, SecurityHeadersConfig head
             return tenant(tenant.build());
         }
 
+        /** Sets the class the route's requests belong to when the gateway sheds load. */
+        public Builder priority(Priority priority) {
+            this.priority = priority;
+            return this;
+        }
+
+        /** Sets limits on WebSocket upgrades and their messages. */
+        public Builder websocket(WebSocketConfig websocket) {
+            this.websocket = websocket;
+            return this;
+        }
+
+        /** Sets injection screening for the route. */
+        public Builder waf(WafConfig waf) {
+            this.waf = waf;
+            return this;
+        }
+
         public PolicyConfig build() {
             return new PolicyConfig(requestId, headers, cors, bodyLimit, rateLimit, auth, access, ipRules,
-                    identityHeaders, tenant);
+                    identityHeaders, tenant, priority, websocket, waf);
         }
     }
 }
