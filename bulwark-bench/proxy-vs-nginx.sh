@@ -15,9 +15,10 @@
 # API (role merchant, tenant m-<n mod 10>), logs each in once over HTTP, and every request of every run (nginx's
 # too) carries one of those access tokens, round-robin, with its merchant in X-Merchant-Id
 # (lua/bearer-tokens.lua). The same Bulwark also serves an authenticated + RBAC + tenant route (/tenant/**:
-# the permission orders:read, and the merchant header must agree with the token) and a public route
-# (/public/**), measured in the same runs, so the table shows what authentication, and authorization on top
-# of it, cost.
+# the permission orders:read, and the merchant header must agree with the token), an authenticated route with
+# two rate-limit tiers, per client address and per user, too generous to refuse anything (/limited/**), and a
+# public route (/public/**), measured in the same runs, so the table shows what authentication, and
+# authorization or rate limiting on top of it, cost.
 #
 # Usage: bulwark-bench/proxy-vs-nginx.sh [--auth]
 # Environment (defaults in brackets):
@@ -94,6 +95,9 @@ tenancy:
   unknownTenants: deny
 admin:
   roles: [admin]
+rateLimits:                            # generous enough never to refuse while measuring: this prices the check
+  per-ip: { limit: 100000000, period: 1h, key: [ip] }
+  per-user: { limit: 100000000, period: 1h, key: [user] }
 routes:
   - id: public
     match: { path: "/public/**" }
@@ -104,6 +108,11 @@ routes:
     auth: required
     tenant: { sources: [header:X-Merchant-Id, claim] }
     access: { permissions: ["orders:{action}"] }
+  - id: limited
+    match: { path: "/limited/**" }
+    upstream: fixed
+    auth: required
+    rateLimit: [per-ip, per-user]
   - id: api
     match: { path: "/**" }
     upstream: fixed
@@ -137,7 +146,7 @@ if $AUTH; then
   create_merchants "$BULWARK_PORT" "$WORK/users.txt" "$(cut -d' ' -f1 "$WORK/admin-token.txt")"
   mint_tokens "$BULWARK_PORT" "$WORK/users.txt" "$WORK/tokens.txt"
   read -r first_token first_tenant < "$WORK/tokens.txt"
-  for target in /bench /tenant/bench; do
+  for target in /bench /tenant/bench /limited/bench; do
     status="$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H "Authorization: Bearer $first_token" \
       -H "X-Merchant-Id: $first_tenant" "http://127.0.0.1:$BULWARK_PORT$target")"
     [[ "$status" == 200 ]] || die "a freshly minted token got $status instead of 200 on $target"
@@ -145,6 +154,9 @@ if $AUTH; then
   status="$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H "Authorization: Bearer $first_token" \
     -H "X-Merchant-Id: m-other" "http://127.0.0.1:$BULWARK_PORT/tenant/bench")"
   [[ "$status" == 403 ]] || die "another merchant's id got $status instead of 403 on the tenant route"
+  curl -s -D - -o /dev/null --max-time 5 -H "Authorization: Bearer $first_token" \
+      "http://127.0.0.1:$BULWARK_PORT/limited/bench" | grep -qi '^RateLimit-Policy:' \
+    || die "the rate-limited route did not announce its limits"
   export BENCH_TOKENS="$WORK/tokens.txt"
   WRK_OPTS=(-s "$BENCH_DIR/lua/bearer-tokens.lua")
 else
@@ -159,9 +171,11 @@ warm_up "$BULWARK_PORT" /bench "$WARMUP" "$CONNECTIONS" "${WRK_OPTS[@]}"
 : > "$WORK/bulwark.results"
 : > "$WORK/public.results"
 : > "$WORK/tenant.results"
+: > "$WORK/limited.results"
 for run in $(seq 1 "$RUNS"); do
   if $AUTH; then
-    echo "run $run/$RUNS: nginx, then Bulwark's authenticated, authenticated + RBAC + tenant, and public routes," \
+    echo "run $run/$RUNS: nginx, then Bulwark's authenticated, authenticated + RBAC + tenant, authenticated +" \
+      "rate-limited, and public routes," \
       "${DURATION} s each..." >&2
   else
     echo "run $run/$RUNS: nginx ${DURATION} s, then Bulwark ${DURATION} s..." >&2
@@ -170,6 +184,7 @@ for run in $(seq 1 "$RUNS"); do
   load "$BULWARK_PORT" /bench "$DURATION" "$CONNECTIONS" "${WRK_OPTS[@]}" >> "$WORK/bulwark.results"
   if $AUTH; then
     load "$BULWARK_PORT" /tenant/bench "$DURATION" "$CONNECTIONS" "${WRK_OPTS[@]}" >> "$WORK/tenant.results"
+    load "$BULWARK_PORT" /limited/bench "$DURATION" "$CONNECTIONS" "${WRK_OPTS[@]}" >> "$WORK/limited.results"
     load "$BULWARK_PORT" /public/bench "$DURATION" "$CONNECTIONS" "${WRK_OPTS[@]}" >> "$WORK/public.results"
   fi
 done
@@ -194,12 +209,15 @@ if $AUTH; then
   row 15 nginx "$WORK/nginx.results"
   row 15 bulwark-auth "$WORK/bulwark.results"
   row 15 bulwark-tenant "$WORK/tenant.results"
+  row 15 bulwark-limited "$WORK/limited.results"
   row 15 bulwark-public "$WORK/public.results"
   awk -v b="$BULWARK_RPS" -v n="$NGINX_RPS" -v bp="$BULWARK_P99" -v np="$NGINX_P99" \
-      -v p="$(column_median "$WORK/public.results" 1)" -v t="$(column_median "$WORK/tenant.results" 1)" 'BEGIN {
+      -v p="$(column_median "$WORK/public.results" 1)" -v t="$(column_median "$WORK/tenant.results" 1)" \
+      -v l="$(column_median "$WORK/limited.results" 1)" 'BEGIN {
     printf "ratio %.2f (bulwark-auth/nginx requests/s); p99 ratio %.2f (bulwark-auth/nginx)\n", b / n, (np > 0 ? bp / np : 0)
     printf "authenticated/public requests/s on Bulwark: %.2f\n", b / p
     printf "authenticated + RBAC + tenant/authenticated requests/s on Bulwark: %.2f\n", t / b
+    printf "authenticated + rate limits (per IP, per user)/authenticated requests/s on Bulwark: %.2f\n", l / b
   }'
 else
   printf '%-10s %12s %10s %10s %14s\n' proxy "requests/s" "p50 ms" "p99 ms" "cpu us/request"

@@ -12,9 +12,10 @@ import java.util.Set;
  *   REQUEST_ID ─── assigns/validates X-Request-Id ─────── echoes it
  *   EDGE ───────── host allowlist, header limits ──────── security headers, strips Server/X-Powered-By
  *   CORS ───────── preflight answered here ────────────── Access-Control-* on allowed origins
- *   IP_RULES ───── allow/deny CIDRs
+ *   IP_RULES ───── allow/deny CIDRs; abuse screening (scanner user agents, IP reputation list)
  *   BODY_LIMIT ─── declared length checked, streaming limit set
  *   RATE_LIMIT ─── 429 before any expensive work ──────── RateLimit headers
+ *                  then injection screening (waf), which may read the body
  *   AUTHENTICATION who is calling (token, cookie, API key)
  *   TENANT ─────── which tenant the request acts for: sources agree, caller belongs, tenant active
  *   AUTHORIZATION  roles and permissions

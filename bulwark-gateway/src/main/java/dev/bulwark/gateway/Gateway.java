@@ -9,6 +9,8 @@ import dev.bulwark.core.config.ServerConfig;
 import dev.bulwark.core.routing.CompiledRoutes;
 import dev.bulwark.core.routing.RouteCompiler;
 import dev.bulwark.core.routing.RouteServices;
+import dev.bulwark.core.screening.IpReputationList;
+import dev.bulwark.core.websocket.WebSocketConnections;
 import dev.bulwark.gateway.log.AccessLog;
 import dev.bulwark.gateway.log.SecurityEventLog;
 import dev.bulwark.gateway.metrics.GatewayMetrics;
@@ -103,11 +105,15 @@ public final class Gateway implements AutoCloseable {
         }
         CompiledRoutes routes;
         AuthServices auth = null;
+        WebSocketConnections webSockets;
         try {
             RouteServices services = new RouteServices(storage.idempotencyStore(), new WebhookMetrics(registry));
+            webSockets = services.webSockets();
             if (config.auth() != null) {
                 auth = startAuth(config, storage, options);
                 services = services.withAuth(auth);
+                // Logout, logout-all, refresh reuse, password changes and admin revokes, here or on any node.
+                webSockets.followRevocations(auth.revocationSync().list());
             }
             routes = RouteCompiler.compile(config, services);
         } catch (RuntimeException e) {
@@ -121,9 +127,10 @@ public final class Gateway implements AutoCloseable {
         SecurityEventSink extra = options.events();
         SecurityEventSink events = new FanOut(log, metrics, extra);
         GatewayRuntime runtime = new GatewayRuntime(routes, options.clock(), events, metrics,
-                server.accessLog() ? new AccessLog() : null, storage::ping);
+                server.accessLog() ? new AccessLog() : null, storage::ping, webSockets);
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(options.eventLoops()));
         runtime.attach(vertx);
+        reloadIpReputation(vertx, routes, config, events, options);
         try {
             // One deployment of N instances: Vert.x shares the port among them (port 0 included) and spreads
             // accepted connections across their event loops.
@@ -171,6 +178,21 @@ public final class Gateway implements AutoCloseable {
             storage.close();
             throw e;
         }
+    }
+
+    /**
+     * Checks the reputation list's file every {@code screening.ipReputation.reloadInterval} on a worker thread (the
+     * check is file I/O), reloading it when it changed; the timer ends with {@code vertx}.
+     */
+    private static void reloadIpReputation(Vertx vertx, CompiledRoutes routes, BulwarkConfig config,
+                                           SecurityEventSink events, GatewayOptions options) {
+        IpReputationList list = routes.ipReputation();
+        if (list == null) {
+            return;
+        }
+        long interval = config.screening().ipReputation().reloadInterval().toMillis();
+        vertx.setPeriodic(interval, timer -> vertx.executeBlocking(
+                () -> list.reloadIfChanged(events, options.clock()), false));
     }
 
     /**

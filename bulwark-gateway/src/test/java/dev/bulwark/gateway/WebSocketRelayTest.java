@@ -1,7 +1,9 @@
 package dev.bulwark.gateway;
 
+import dev.bulwark.core.config.PolicyConfig;
 import dev.bulwark.core.config.RouteConfig;
 import dev.bulwark.core.config.UpstreamConfig;
+import dev.bulwark.core.websocket.WebSocketConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
@@ -63,7 +65,9 @@ class WebSocketRelayTest {
                 .upstream("dropping", UpstreamConfig.builder().url("http://127.0.0.1:" + dropping.port()))
                 .route(RouteConfig.builder("dead").path("/dead/**").upstream("dead"))
                 .route(RouteConfig.builder("dropping").path("/drop/**").upstream("dropping"))
-                .route(RouteConfig.builder("all").path("/**").upstream("backend"))
+                .route(RouteConfig.builder("all").path("/**").upstream("backend")
+                        .inline(PolicyConfig.builder().websocket(WebSocketConfig.builder()
+                                .allowedOrigins("https://app.example").build())))
                 .build(), GatewayOptions.defaults().withEventLoops(1));
     }
 

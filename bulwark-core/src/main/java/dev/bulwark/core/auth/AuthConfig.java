@@ -5,6 +5,7 @@ import dev.bulwark.core.auth.apikey.ApiKeyConfig;
 import dev.bulwark.core.auth.external.ExternalIssuerConfig;
 import dev.bulwark.core.auth.password.PasswordHashingConfig;
 import dev.bulwark.core.auth.password.PasswordPolicyConfig;
+import dev.bulwark.core.auth.suspicious.SuspiciousSessionConfig;
 import dev.bulwark.core.auth.token.TokenAlgorithm;
 import dev.bulwark.core.auth.token.TokenConfig;
 
@@ -45,6 +46,7 @@ import java.util.Objects;
  * @param tokenCacheSize         verified tokens remembered per node
  * @param issuers                external issuers whose tokens routes may also accept
  * @param apiKeys                how many refused API keys a client address may present
+ * @param suspiciousSessions     signs that a session is used by someone else, and what each does
  */
 public record AuthConfig(String issuer, String audience, String prefix, List<String> endpointPolicies,
                          RegistrationMode registration, TokenAlgorithm algorithm, Duration accessTokenLifetime,
@@ -53,7 +55,7 @@ public record AuthConfig(String issuer, String audience, String prefix, List<Str
                          PasswordPolicyConfig password, PasswordHashingConfig hashing, int hashWorkers,
                          int hashQueue, LockoutConfig lockout, CookieConfig cookies, String masterKey,
                          Duration revocationSync, long tokenCacheSize, List<ExternalIssuerConfig> issuers,
-                         ApiKeyConfig apiKeys) {
+                         ApiKeyConfig apiKeys, SuspiciousSessionConfig suspiciousSessions) {
 
     /** Who may register. */
     public enum RegistrationMode {
@@ -123,6 +125,7 @@ public record AuthConfig(String issuer, String audience, String prefix, List<Str
         endpointPolicies = List.copyOf(endpointPolicies);
         issuers = List.copyOf(issuers);
         Objects.requireNonNull(apiKeys, "apiKeys");
+        Objects.requireNonNull(suspiciousSessions, "suspiciousSessions");
     }
 
     /** @return a builder holding every default */
@@ -135,7 +138,7 @@ public record AuthConfig(String issuer, String audience, String prefix, List<Str
         return new AuthConfig(issuer, audience, prefix, endpointPolicies, registration, algorithm, accessTokenLifetime,
                 clockSkew, refreshTokenLifetime, reuseGrace, maxSessionsPerUser, sessionIdleTimeout, sessionBinding,
                 password, hashing, hashWorkers, hashQueue, lockout, cookies, masterKey, revocationSync,
-                tokenCacheSize, List.of(), apiKeys);
+                tokenCacheSize, List.of(), apiKeys, suspiciousSessions);
     }
 
     /** @return what Bulwark's own access tokens say and how strictly they are checked */
@@ -183,6 +186,9 @@ public record AuthConfig(String issuer, String audience, String prefix, List<Str
                 quote(cookies.sameSite()) + " is not strict or lax (None would send cookies cross-site)");
         range(problems, "revocationSync", revocationSync, Duration.ofMillis(50), Duration.ofMinutes(1));
         check(problems, "tokenCacheSize", tokenCacheSize >= 1, tokenCacheSize + " must be positive");
+        for (String[] problem : suspiciousSessions.problems()) {
+            problems.add(new String[] {"suspiciousSessions." + problem[0], problem[1]});
+        }
         for (String[] problem : apiKeys.problems()) {
             problems.add(new String[] {"apiKeys." + problem[0], problem[1]});
         }
@@ -235,6 +241,7 @@ public record AuthConfig(String issuer, String audience, String prefix, List<Str
         private long tokenCacheSize = 100_000;
         private final List<ExternalIssuerConfig> issuers = new ArrayList<>();
         private ApiKeyConfig apiKeys = ApiKeyConfig.DEFAULT;
+        private SuspiciousSessionConfig suspiciousSessions = SuspiciousSessionConfig.DEFAULT;
 
         private Builder() {
         }
@@ -286,12 +293,16 @@ public record AuthConfig(String issuer, String audience, String prefix, List<Str
         public Builder issuer(ExternalIssuerConfig external) { this.issuers.add(Objects.requireNonNull(external)); return this; }
 
         public Builder apiKeys(ApiKeyConfig apiKeys) { this.apiKeys = Objects.requireNonNull(apiKeys); return this; }
+        public Builder suspiciousSessions(SuspiciousSessionConfig suspiciousSessions) {
+            this.suspiciousSessions = Objects.requireNonNull(suspiciousSessions);
+            return this;
+        }
 
         public AuthConfig build() {
             return new AuthConfig(issuer, audience, prefix, endpointPolicies, registration, algorithm,
                     accessTokenLifetime, clockSkew, refreshTokenLifetime, reuseGrace, maxSessionsPerUser,
                     sessionIdleTimeout, sessionBinding, password, hashing, hashWorkers, hashQueue, lockout, cookies,
-                    masterKey, revocationSync, tokenCacheSize, issuers, apiKeys);
+                    masterKey, revocationSync, tokenCacheSize, issuers, apiKeys, suspiciousSessions);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.bulwark.core.auth;
 
+import dev.bulwark.api.AttributeKey;
 import dev.bulwark.api.Exchange;
 import dev.bulwark.api.ExchangeAttributes;
 import dev.bulwark.api.Headers;
@@ -44,6 +45,12 @@ public final class Authenticator {
 
     /** The {@code Sec-WebSocket-Protocol} entry announcing that the next entry is an access token. */
     public static final String WEBSOCKET_PROTOCOL = "bulwark.bearer";
+
+    /**
+     * The verified access token's claims, set with the principal when a token authenticated the request (not for
+     * API keys): what outlives the request, such as an open WebSocket, rechecks them against revocations.
+     */
+    public static final AttributeKey<AccessToken> ACCESS_TOKEN = AttributeKey.named("accessToken");
     private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
 
     /** What authentication found. */
@@ -158,6 +165,7 @@ public final class Authenticator {
         Principal principal = new Principal(claims.subject(), claims.sessionId(), claims.issuer(), claims.roles(),
                 claims.permissions(), claims.tenant(), claims.expiresAt(), method);
         exchange.attribute(ExchangeAttributes.PRINCIPAL, principal);
+        exchange.attribute(ACCESS_TOKEN, claims);
         exchange.attribute(ExchangeAttributes.USER, claims.subject());
         if (claims.tenant() != null) {
             exchange.attribute(ExchangeAttributes.TENANT, claims.tenant());

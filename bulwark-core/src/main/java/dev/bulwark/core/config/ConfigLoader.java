@@ -14,6 +14,7 @@ import dev.bulwark.core.auth.apikey.ApiKeyConfig;
 import dev.bulwark.core.auth.external.ExternalIssuerConfig;
 import dev.bulwark.core.auth.password.PasswordHashingConfig;
 import dev.bulwark.core.auth.password.PasswordPolicyConfig;
+import dev.bulwark.core.auth.suspicious.SuspiciousSessionConfig;
 import dev.bulwark.core.auth.token.TokenAlgorithm;
 import dev.bulwark.core.authz.AccessConfig;
 import dev.bulwark.core.authz.AuthorizationConfig;
@@ -29,7 +30,12 @@ import dev.bulwark.core.ratelimit.RateLimitTier;
 import dev.bulwark.core.requestid.RequestIdConfig;
 import dev.bulwark.core.tenant.TenancyConfig;
 import dev.bulwark.core.tenant.TenantConfig;
+import dev.bulwark.core.screening.BotScreeningConfig;
+import dev.bulwark.core.screening.IpReputationConfig;
+import dev.bulwark.core.screening.ScreeningAction;
 import dev.bulwark.core.screening.ScreeningConfig;
+import dev.bulwark.core.resilience.BreakerConfig;
+import dev.bulwark.core.resilience.RetryConfig;
 import dev.bulwark.core.shedding.LoadSheddingConfig;
 import dev.bulwark.core.shedding.Priority;
 import dev.bulwark.core.waf.WafConfig;
@@ -45,6 +51,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -96,8 +103,15 @@ public final class ConfigLoader {
             "trustedProxies", "allowedHosts", "maxHeaderCount", "maxHeaderBytes", "shutdownTimeout",
             "fallbackUpstream", "accessLog", "ipRules");
     private static final List<String> TLS_KEYS = List.of("certificate", "privateKey");
-    private static final List<String> UPSTREAM_KEYS =
-            List.of("url", "connectTimeout", "responseTimeout", "maxConnections", "http2");
+    private static final List<String> UPSTREAM_KEYS = List.of("url", "connectTimeout", "responseTimeout",
+            "maxConnections", "http2", "maxConcurrent", "queue", "circuitBreaker", "retry");
+    private static final List<String> CIRCUIT_BREAKER_KEYS = List.of("failureRate", "slowCallDuration",
+            "slowCallRate", "minimumCalls", "window", "openFor", "halfOpenCalls");
+    private static final List<String> RETRY_KEYS = List.of("maxAttempts", "backoff", "maxBackoff", "budget",
+            "minPerSecond");
+    private static final List<String> LOAD_SHEDDING_KEYS = List.of("enabled", "maxConcurrent", "queue",
+            "queueTimeout", "retryAfter", "shares");
+    private static final List<String> SHARES_KEYS = List.of("high", "normal", "bulk");
     private static final List<String> POLICY_KEYS =
             List.of("requestId", "headers", "cors", "bodyLimit", "rateLimit", "auth", "access", "ipRules",
                     "identityHeaders", "tenant", "priority", "websocket", "waf");
@@ -107,8 +121,17 @@ public final class ConfigLoader {
     private static final List<String> IDENTITY_HEADERS_KEYS = List.of("strip", "userHeader", "tenantHeader",
             "rolesHeader", "sessionHeader", "token", "tokenHeader", "tokenLifetime", "audience");
     private static final List<String> IP_RULES_KEYS = List.of("allow", "deny");
+    private static final List<String> SCREENING_KEYS = List.of("bots", "ipReputation");
+    private static final List<String> SCREENING_BOTS_KEYS = List.of("mode", "emptyUserAgent", "userAgents", "allow");
+    private static final List<String> IP_REPUTATION_KEYS = List.of("file", "reloadInterval", "mode");
+    private static final List<String> WAF_KEYS = List.of("mode", "checks", "targets", "exclude", "maxBodyInspection",
+            "oversizedBody");
     private static final List<String> TENANT_KEYS = List.of("required", "sources");
     private static final List<String> TENANCY_KEYS = List.of("crossTenantRoles", "unknownTenants", "cacheTtl");
+    private static final List<String> WEBSOCKET_KEYS = List.of("allowedOrigins", "maxConnectionsPerUser",
+            "maxConnectionsPerIp", "messagesPerConnection", "messagesPerUser", "maxFrameSize", "maxMessageSize",
+            "idleTimeout");
+    private static final List<String> MESSAGE_RATE_KEYS = List.of("limit", "period", "burst");
     private static final List<String> ADMIN_KEYS = List.of("enabled", "prefix", "roles", "scope", "policies",
             "ipRules", "port");
     private static final List<String> AUTHORIZATION_KEYS = List.of("roles", "actions");
@@ -116,7 +139,10 @@ public final class ConfigLoader {
     private static final List<String> ANY_ALL_KEYS = List.of("anyOf", "allOf");
     private static final List<String> AUTH_KEYS = List.of("issuer", "audience", "masterKey", "registration",
             "revocationSync", "tokenCacheSize", "endpoints", "accessToken", "refreshToken", "sessions", "password",
-            "lockout", "cookies", "issuers", "apiKeys");
+            "lockout", "cookies", "issuers", "apiKeys", "suspiciousSessions");
+    private static final List<String> SUSPICIOUS_SESSIONS_KEYS = List.of("concurrentIps", "ipChanges",
+            "scannerAgents");
+    private static final List<String> ADDRESS_RULE_KEYS = List.of("max", "window", "action");
     private static final List<String> AUTH_ENDPOINTS_KEYS = List.of("prefix", "policies");
     private static final List<String> ACCESS_TOKEN_KEYS = List.of("lifetime", "clockSkew", "algorithm");
     private static final List<String> REFRESH_TOKEN_KEYS = List.of("lifetime", "reuseGrace");
@@ -342,7 +368,51 @@ public final class ConfigLoader {
             with(keys, "responseTimeout", n -> ifSet(duration(n, child(path, "responseTimeout")), b::responseTimeout));
             with(keys, "maxConnections", n -> ifSet(integer(n, child(path, "maxConnections")), b::maxConnections));
             with(keys, "http2", n -> ifSet(bool(n, child(path, "http2")), b::http2));
+            with(keys, "maxConcurrent", n -> ifSet(integer(n, child(path, "maxConcurrent")), b::maxConcurrent));
+            with(keys, "queue", n -> ifSet(integer(n, child(path, "queue")), b::queue));
+            with(keys, "circuitBreaker", n -> ifSet(circuitBreaker(n, child(path, "circuitBreaker")),
+                    b::circuitBreaker));
+            with(keys, "retry", n -> ifSet(retry(n, child(path, "retry")), b::retry));
             return b;
+        }
+
+        /** {@code false} (no breaker), or the settings that differ from the defaults. */
+        private BreakerConfig circuitBreaker(JsonNode node, String path) {
+            if (isOff(node)) {
+                return BreakerConfig.OFF;
+            }
+            Map<String, JsonNode> keys = object(node, path, CIRCUIT_BREAKER_KEYS);
+            if (keys == null) {
+                return null;
+            }
+            BreakerConfig.Builder b = BreakerConfig.builder();
+            with(keys, "failureRate", n -> ifSet(percent(n, child(path, "failureRate")), b::failureRate));
+            with(keys, "slowCallDuration", n -> ifSet(duration(n, child(path, "slowCallDuration")),
+                    b::slowCallDuration));
+            with(keys, "slowCallRate", n -> ifSet(percent(n, child(path, "slowCallRate")), b::slowCallRate));
+            with(keys, "minimumCalls", n -> ifSet(integer(n, child(path, "minimumCalls")), b::minimumCalls));
+            with(keys, "window", n -> ifSet(duration(n, child(path, "window")), b::window));
+            with(keys, "openFor", n -> ifSet(duration(n, child(path, "openFor")), b::openFor));
+            with(keys, "halfOpenCalls", n -> ifSet(integer(n, child(path, "halfOpenCalls")), b::halfOpenCalls));
+            return b.build();
+        }
+
+        /** {@code false} (no retries), or the settings that differ from the defaults. */
+        private RetryConfig retry(JsonNode node, String path) {
+            if (isOff(node)) {
+                return RetryConfig.OFF;
+            }
+            Map<String, JsonNode> keys = object(node, path, RETRY_KEYS);
+            if (keys == null) {
+                return null;
+            }
+            RetryConfig.Builder b = RetryConfig.builder();
+            with(keys, "maxAttempts", n -> ifSet(integer(n, child(path, "maxAttempts")), b::maxAttempts));
+            with(keys, "backoff", n -> ifSet(duration(n, child(path, "backoff")), b::backoff));
+            with(keys, "maxBackoff", n -> ifSet(duration(n, child(path, "maxBackoff")), b::maxBackoff));
+            with(keys, "budget", n -> ifSet(percent(n, child(path, "budget")), b::budget));
+            with(keys, "minPerSecond", n -> ifSet(integer(n, child(path, "minPerSecond")), b::minPerSecond));
+            return b.build();
         }
 
         private RouteConfig route(JsonNode node, String path) {
@@ -536,28 +606,162 @@ public final class ConfigLoader {
             return b.build();
         }
 
-        /** The top-level {@code loadShedding} section. */
+        /** The top-level {@code loadShedding} section: {@code false} (off), or the keys that differ from the defaults. */
         private LoadSheddingConfig loadShedding(JsonNode node, String path) {
-            object(node, path, List.of());
-            return LoadSheddingConfig.DEFAULT;
+            LoadSheddingConfig.Builder b = LoadSheddingConfig.builder();
+            if (isOff(node)) {
+                return b.enabled(false).build();
+            }
+            Map<String, JsonNode> keys = object(node, path, LOAD_SHEDDING_KEYS);
+            if (keys == null) {
+                return null;
+            }
+            with(keys, "enabled", n -> ifSet(bool(n, child(path, "enabled")), b::enabled));
+            with(keys, "maxConcurrent", n -> ifSet(integer(n, child(path, "maxConcurrent")), b::maxConcurrent));
+            with(keys, "queue", n -> ifSet(integer(n, child(path, "queue")), b::queue));
+            with(keys, "queueTimeout", n -> ifSet(duration(n, child(path, "queueTimeout")), b::queueTimeout));
+            with(keys, "retryAfter", n -> ifSet(duration(n, child(path, "retryAfter")), b::retryAfter));
+            with(keys, "shares", n -> {
+                String sharesPath = child(path, "shares");
+                Map<String, JsonNode> shares = object(n, sharesPath, SHARES_KEYS);
+                if (shares != null) {
+                    shares.forEach((name, value) -> ifSet(percent(value, child(sharesPath, name)),
+                            percent -> b.share(Priority.valueOf(name.toUpperCase(Locale.ROOT)), percent)));
+                }
+            });
+            return b.build();
         }
 
-        /** The top-level {@code screening} section. */
+        /** The top-level {@code screening} section: {@code {bots, ipReputation}}, each an object or false (off). */
         private ScreeningConfig screening(JsonNode node, String path) {
-            object(node, path, List.of());
-            return new ScreeningConfig();
+            Map<String, JsonNode> keys = object(node, path, SCREENING_KEYS);
+            if (keys == null) {
+                return null;
+            }
+            BotScreeningConfig[] bots = {null};
+            IpReputationConfig[] reputation = {null};
+            with(keys, "bots", n -> bots[0] = isOff(n) ? null : bots(n, child(path, "bots")));
+            with(keys, "ipReputation", n -> reputation[0] = isOff(n) ? null
+                    : ipReputation(n, child(path, "ipReputation")));
+            return new ScreeningConfig(bots[0], reputation[0]);
         }
 
-        /** A route's {@code websocket} settings. */
+        private BotScreeningConfig bots(JsonNode node, String path) {
+            Map<String, JsonNode> keys = object(node, path, SCREENING_BOTS_KEYS);
+            if (keys == null) {
+                return null;
+            }
+            BotScreeningConfig.Builder b = BotScreeningConfig.builder();
+            with(keys, "mode", n -> ifSet(screeningAction(n, child(path, "mode")), b::mode));
+            with(keys, "emptyUserAgent", n -> ifSet(screeningAction(n, child(path, "emptyUserAgent")),
+                    b::emptyUserAgent));
+            with(keys, "userAgents", n -> ifSet(strings(n, child(path, "userAgents")), b::userAgents));
+            with(keys, "allow", n -> ifSet(strings(n, child(path, "allow")), b::allow));
+            return b.build();
+        }
+
+        private IpReputationConfig ipReputation(JsonNode node, String path) {
+            Map<String, JsonNode> keys = object(node, path, IP_REPUTATION_KEYS);
+            if (keys == null) {
+                return null;
+            }
+            return new IpReputationConfig(file(keys.get("file"), child(path, "file")),
+                    optional(keys, path, "reloadInterval", this::duration),
+                    optional(keys, path, "mode", this::screeningAction));
+        }
+
+        /** {@code block}, {@code score} or {@code off} (YAML reads a bare off as false). */
+        private ScreeningAction screeningAction(JsonNode node, String path) {
+            return isOff(node) ? ScreeningAction.OFF : enumValue(node, path, ScreeningAction.class);
+        }
+
+        /** A route's {@code websocket} settings; absent keys keep their defaults. */
         private WebSocketConfig websocket(JsonNode node, String path) {
-            object(node, path, List.of());
-            return new WebSocketConfig();
+            Map<String, JsonNode> keys = object(node, path, WEBSOCKET_KEYS);
+            if (keys == null) {
+                return null;
+            }
+            WebSocketConfig.Builder b = WebSocketConfig.builder();
+            with(keys, "allowedOrigins", n -> ifSet(strings(n, child(path, "allowedOrigins")), b::allowedOrigins));
+            with(keys, "maxConnectionsPerUser", n -> ifSet(integer(n, child(path, "maxConnectionsPerUser")),
+                    b::maxConnectionsPerUser));
+            with(keys, "maxConnectionsPerIp", n -> ifSet(integer(n, child(path, "maxConnectionsPerIp")),
+                    b::maxConnectionsPerIp));
+            WebSocketConfig d = WebSocketConfig.DEFAULT;
+            with(keys, "messagesPerConnection", n -> b.messagesPerConnection(
+                    messageRate(n, child(path, "messagesPerConnection"), d.messagesPerConnection())));
+            with(keys, "messagesPerUser", n -> b.messagesPerUser(
+                    messageRate(n, child(path, "messagesPerUser"), d.messagesPerUser())));
+            with(keys, "maxFrameSize", n -> ifSet(size(n, child(path, "maxFrameSize")), b::maxFrameSize));
+            with(keys, "maxMessageSize", n -> ifSet(size(n, child(path, "maxMessageSize")), b::maxMessageSize));
+            with(keys, "idleTimeout", n -> ifSet(duration(n, child(path, "idleTimeout")), b::idleTimeout));
+            return b.build();
         }
 
-        /** A route's {@code waf} settings. */
+        /** {@code false} (no limit) or {@code {limit, period, burst}}; {@code fallback} when unreadable. */
+        private WebSocketConfig.Rate messageRate(JsonNode node, String path, WebSocketConfig.Rate fallback) {
+            if (node.isBoolean() && !node.booleanValue()) {
+                return null;
+            }
+            Map<String, JsonNode> keys = object(node, path, MESSAGE_RATE_KEYS);
+            if (keys == null) {
+                return fallback;
+            }
+            Integer limit = optional(keys, path, "limit", this::integer);
+            Duration period = optional(keys, path, "period", this::duration);
+            Integer burst = optional(keys, path, "burst", this::integer);
+            return new WebSocketConfig.Rate(limit == null ? null : limit.longValue(), period,
+                    burst == null ? null : burst.longValue());
+        }
+
+        /** A route's {@code waf} settings: {@code false} (off), {@code true} (every default), or the keys that differ. */
         private WafConfig waf(JsonNode node, String path) {
-            object(node, path, List.of());
-            return new WafConfig();
+            if (isOff(node)) {
+                return WafConfig.OFF;
+            }
+            if (node.isBoolean()) {
+                return WafConfig.DEFAULT;
+            }
+            Map<String, JsonNode> keys = object(node, path, WAF_KEYS);
+            if (keys == null) {
+                return null;
+            }
+            WafConfig.Builder b = WafConfig.builder();
+            with(keys, "mode", n -> ifSet(enumValue(n, child(path, "mode"), WafConfig.Mode.class), b::mode));
+            with(keys, "checks", n -> ifSet(keyed(n, child(path, "checks"), WafConfig.Check.class,
+                    WafConfig.Check::key), b::checks));
+            with(keys, "targets", n -> ifSet(keyed(n, child(path, "targets"), WafConfig.Target.class,
+                    target -> target == WafConfig.Target.HEADERS ? "headers" : target.key()), b::targets));
+            with(keys, "exclude", n -> ifSet(strings(n, child(path, "exclude")), b::exclude));
+            with(keys, "maxBodyInspection", n -> ifSet(size(n, child(path, "maxBodyInspection")),
+                    b::maxBodyInspection));
+            with(keys, "oversizedBody", n -> ifSet(enumValue(n, child(path, "oversizedBody"),
+                    WafConfig.OversizedBody.class), b::oversizedBody));
+            return b.build();
+        }
+
+        /** A list of enum constants written by their configuration names, e.g. {@code [sqli, commandInjection]}. */
+        private <E extends Enum<E>> Set<E> keyed(JsonNode node, String path, Class<E> type, Function<E, String> key) {
+            List<String> names = strings(node, path);
+            if (names == null) {
+                return null;
+            }
+            Set<E> values = EnumSet.noneOf(type);
+            for (int i = 0; i < names.size(); i++) {
+                E found = null;
+                for (E constant : type.getEnumConstants()) {
+                    if (key.apply(constant).equalsIgnoreCase(names.get(i))) {
+                        found = constant;
+                    }
+                }
+                if (found == null) {
+                    problem(path + "[" + i + "]", quote(names.get(i)) + " is not one of " + String.join(", ",
+                            java.util.Arrays.stream(type.getEnumConstants()).map(key).toList()));
+                    return null;
+                }
+                values.add(found);
+            }
+            return values;
         }
 
         /** {@code false} (off), or {@code {required, sources}} with {@code required} defaulting to true. */
@@ -796,6 +1000,8 @@ public final class ConfigLoader {
                             origins == null ? d.trustedOrigins() : origins));
                 }
             });
+            with(keys, "suspiciousSessions", n -> ifSet(suspiciousSessions(n, child(path, "suspiciousSessions")),
+                    b::suspiciousSessions));
             with(keys, "apiKeys", n -> {
                 String at = child(path, "apiKeys");
                 Map<String, JsonNode> e = object(n, at, API_KEYS_KEYS);
@@ -875,6 +1081,54 @@ public final class ConfigLoader {
                     problem(at, e.getMessage());
                 }
             });
+        }
+
+        /**
+         * {@code false} (every rule off) or {@code {concurrentIps, ipChanges, scannerAgents}}; a rule left out keeps
+         * its default, {@code false} switches it off.
+         */
+        private SuspiciousSessionConfig suspiciousSessions(JsonNode node, String path) {
+            if (isOff(node)) {
+                return SuspiciousSessionConfig.OFF;
+            }
+            Map<String, JsonNode> keys = object(node, path, SUSPICIOUS_SESSIONS_KEYS);
+            if (keys == null) {
+                return null;
+            }
+            SuspiciousSessionConfig d = SuspiciousSessionConfig.DEFAULT;
+            SuspiciousSessionConfig.AddressRule concurrent = d.concurrentIps();
+            SuspiciousSessionConfig.AddressRule changes = d.ipChanges();
+            SuspiciousSessionConfig.Action scanners = d.scannerAgents();
+            if (keys.containsKey("concurrentIps")) {
+                concurrent = addressRule(keys.get("concurrentIps"), child(path, "concurrentIps"), d.concurrentIps());
+            }
+            if (keys.containsKey("ipChanges")) {
+                changes = addressRule(keys.get("ipChanges"), child(path, "ipChanges"), d.ipChanges());
+            }
+            if (keys.containsKey("scannerAgents")) {
+                JsonNode value = keys.get("scannerAgents");
+                scanners = isOff(value) ? null
+                        : enumValue(value, child(path, "scannerAgents"), SuspiciousSessionConfig.Action.class);
+            }
+            return new SuspiciousSessionConfig(concurrent, changes, scanners);
+        }
+
+        /** {@code false} (off) or {@code {max, window, action}}, each defaulting to {@code defaults}'. */
+        private SuspiciousSessionConfig.AddressRule addressRule(JsonNode node, String path,
+                                                                SuspiciousSessionConfig.AddressRule defaults) {
+            if (isOff(node)) {
+                return null;
+            }
+            Map<String, JsonNode> keys = object(node, path, ADDRESS_RULE_KEYS);
+            if (keys == null) {
+                return defaults;
+            }
+            Integer max = optional(keys, path, "max", this::integer);
+            Duration window = optional(keys, path, "window", this::duration);
+            SuspiciousSessionConfig.Action action = optional(keys, path, "action",
+                    (n, at) -> enumValue(n, at, SuspiciousSessionConfig.Action.class));
+            return new SuspiciousSessionConfig.AddressRule(max != null ? max : defaults.max(),
+                    window != null ? window : defaults.window(), action != null ? action : defaults.action());
         }
 
         private AuthConfig.LockoutConfig lockout(JsonNode node, String path) {
@@ -1153,6 +1407,26 @@ public final class ConfigLoader {
                 }
             }
             problem(path, scalar.shown() + " is not an integer");
+            return null;
+        }
+
+        /** A percentage written as {@code 50} or {@code "50%"}; its range is the compiler's to check. */
+        private Integer percent(JsonNode node, String path) {
+            Scalar scalar = scalar(node, path);
+            if (scalar == null) {
+                return null;
+            }
+            String text = scalar.value().trim();
+            if (text.endsWith("%")) {
+                text = text.substring(0, text.length() - 1).trim();
+            }
+            if (INTEGER.matcher(text).matches()) {
+                long value = Long.parseLong(text);
+                if (value >= Integer.MIN_VALUE && value <= Integer.MAX_VALUE) {
+                    return (int) value;
+                }
+            }
+            problem(path, scalar.shown() + " is not a percentage (expected e.g. 50 or 50%)");
             return null;
         }
 

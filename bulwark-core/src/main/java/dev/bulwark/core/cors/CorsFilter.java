@@ -7,30 +7,22 @@ import dev.bulwark.api.Reason;
 import dev.bulwark.api.Response;
 import dev.bulwark.api.SecurityFilter;
 import dev.bulwark.api.Stage;
-import dev.bulwark.core.edge.HostNames;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * Applies a route's cross-origin rules: answers preflights at the edge and adds CORS headers to responses for
  * allowed origins only.
  *
- * <p>An origin is allowed when it is listed exactly (compared case-insensitively, ports exact), matches a
- * subdomain pattern ({@code https://*.example.com}: same scheme and port, one or more valid labels in place of
- * {@code *}, never the apex), fully matches one of the regexes, or {@code *} is configured. The opaque origin
- * {@code null} (sandboxed frames, {@code file:} pages) is allowed only when {@code "null"} is listed literally,
- * and a malformed or repeated {@code Origin} is never allowed.
+ * <p>Origins are matched by {@link AllowedOrigins} (exact origins, {@code https://*.example.com} subdomain
+ * patterns, regexes, {@code *}, a literal {@code null}); a malformed or repeated {@code Origin} is never allowed.
  *
  * <p>A preflight ({@code OPTIONS} with {@code Origin} and {@code Access-Control-Request-Method}) never reaches
  * later filters or the backend: it gets {@code 204} with the allow headers, or a 403 problem
@@ -53,11 +45,8 @@ public final class CorsFilter implements SecurityFilter {
     private static final String PREFLIGHT_VARY =
             "Origin, Access-Control-Request-Method, Access-Control-Request-Headers";
 
+    private final AllowedOrigins origins;
     private final boolean anyOrigin;
-    private final boolean nullOrigin;
-    private final Set<String> exactOrigins = new HashSet<>();
-    private final List<OriginPattern> patterns = new ArrayList<>();
-    private final Pattern[] regexes;
     private final boolean credentials;
     private final Set<String> methods = new LinkedHashSet<>();
     private final String allowMethods;
@@ -74,29 +63,12 @@ public final class CorsFilter implements SecurityFilter {
      */
     public CorsFilter(CorsConfig config) {
         Objects.requireNonNull(config, "config");
-        boolean any = false;
-        boolean listsNull = false;
-        for (String entry : config.allowedOrigins()) {
-            if (entry.equals("*")) {
-                any = true;
-            } else if (entry.equals("null")) {
-                listsNull = true;
-            } else if (entry.indexOf('*') >= 0) {
-                patterns.add(OriginPattern.parse(entry));
-            } else if (isWellFormedOrigin(entry)) {
-                exactOrigins.add(entry.toLowerCase(Locale.ROOT));
-            } else {
-                throw new IllegalArgumentException("cors origin must be scheme://host[:port] without a path: "
-                        + entry);
-            }
-        }
-        if (any && config.allowCredentials()) {
+        this.origins = new AllowedOrigins(SOURCE, config.allowedOrigins(), config.allowedOriginRegexes());
+        this.anyOrigin = origins.allowsAny();
+        if (anyOrigin && config.allowCredentials()) {
             throw new IllegalArgumentException("cors origin * cannot be combined with credentials: "
                     + config.allowedOrigins());
         }
-        this.anyOrigin = any;
-        this.nullOrigin = listsNull;
-        this.regexes = config.allowedOriginRegexes().stream().map(CorsFilter::compile).toArray(Pattern[]::new);
         this.credentials = config.allowCredentials();
         config.allowedMethods().forEach(method -> methods.add(method.trim().toUpperCase(Locale.ROOT)));
         this.allowMethods = String.join(", ", methods);
@@ -134,7 +106,7 @@ public final class CorsFilter implements SecurityFilter {
         if (origin != null && requestMethod != null && exchange.method().equals("OPTIONS")) {
             return CompletableFuture.completedFuture(preflight(exchange, origin, requestMethod));
         }
-        String allowedOrigin = origin != null && isAllowed(origin) ? origin : null;
+        String allowedOrigin = origin != null && origins.allows(origin) ? origin : null;
         return chain.proceed(exchange).thenApply(response -> {
             Headers headers = response.headers();
             for (String name : UPSTREAM_CORS_HEADERS) {
@@ -155,7 +127,7 @@ public final class CorsFilter implements SecurityFilter {
     }
 
     private Response preflight(Exchange exchange, String origin, String requestMethod) {
-        if (!isAllowed(origin)) {
+        if (!origins.allows(origin)) {
             return exchange.refuse(Reason.CORS_ORIGIN_DENIED, SOURCE, "origin not allowed: " + shown(origin));
         }
         if (!methods.contains(requestMethod.trim().toUpperCase(Locale.ROOT))) {
@@ -193,33 +165,6 @@ public final class CorsFilter implements SecurityFilter {
         return response;
     }
 
-    private boolean isAllowed(String origin) {
-        if (origin.equals("null")) {
-            return nullOrigin;
-        }
-        if (!isWellFormedOrigin(origin)) {
-            return false;
-        }
-        if (anyOrigin) {
-            return true;
-        }
-        String lower = origin.toLowerCase(Locale.ROOT);
-        if (exactOrigins.contains(lower)) {
-            return true;
-        }
-        for (OriginPattern pattern : patterns) {
-            if (pattern.matches(lower)) {
-                return true;
-            }
-        }
-        for (Pattern regex : regexes) {
-            if (regex.matcher(origin).matches()) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private static void addVary(Headers headers) {
         for (String field : headers.getAll("Vary")) {
             for (String token : field.split(",")) {
@@ -232,82 +177,9 @@ public final class CorsFilter implements SecurityFilter {
         headers.add("Vary", "Origin");
     }
 
-    private static Pattern compile(String regex) {
-        try {
-            return Pattern.compile(regex);
-        } catch (PatternSyntaxException invalid) {
-            throw new IllegalArgumentException("cors origin regex does not compile: " + regex, invalid);
-        }
-    }
-
     private static String shown(String value) {
         return value.length() > MAX_ECHOED ? value.substring(0, MAX_ECHOED) + "..." : value;
     }
-
-    /**
-     * Whether {@code origin} is a serialized origin {@code scheme://host[:port]} with nothing else: no path,
-     * user info, spaces or second origin, so a loose regex cannot be tricked by trailing junk.
-     */
-    static boolean isWellFormedOrigin(String origin) {
-        int schemeEnd = origin.indexOf("://");
-        if (schemeEnd <= 0 || !isScheme(origin.substring(0, schemeEnd))) {
-            return false;
-        }
-        String authority = origin.substring(schemeEnd + 3);
-        String host = authority;
-        if (authority.startsWith("[")) {
-            int close = authority.indexOf(']');
-            if (close < 0) {
-                return false;
-            }
-            host = authority.substring(1, close);
-            for (int i = 0; i < host.length(); i++) {
-                char c = host.charAt(i);
-                if (!(c == ':' || c == '.' || Character.digit(c, 16) >= 0)) {
-                    return false;
-                }
-            }
-            return !host.isEmpty() && isPortSuffix(authority.substring(close + 1));
-        }
-        int colon = authority.indexOf(':');
-        if (colon >= 0) {
-            host = authority.substring(0, colon);
-            if (!isPortSuffix(authority.substring(colon))) {
-                return false;
-            }
-        }
-        return HostNames.isHostName(host.toLowerCase(Locale.ROOT));
-    }
-
-    private static boolean isScheme(String scheme) {
-        if (!Character.isLetter(scheme.charAt(0))) {
-            return false;
-        }
-        for (int i = 0; i < scheme.length(); i++) {
-            char c = scheme.charAt(i);
-            if (!(c < 0x80 && (Character.isLetterOrDigit(c) || c == '+' || c == '-' || c == '.'))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Empty, or {@code :} followed by one to five digits. */
-    private static boolean isPortSuffix(String suffix) {
-        if (suffix.isEmpty()) {
-            return true;
-        }
-        if (suffix.charAt(0) != ':' || suffix.length() < 2 || suffix.length() > 6) {
-            return false;
-        }
-        for (int i = 1; i < suffix.length(); i++) {
-            if (suffix.charAt(i) < '0' || suffix.charAt(i) > '9') {
-                return false;
-            }
-        }
-        return true;
-    }
-
 
     private static boolean isToken(String name) {
         for (int i = 0; i < name.length(); i++) {
@@ -319,35 +191,5 @@ public final class CorsFilter implements SecurityFilter {
             }
         }
         return true;
-    }
-
-    /**
-     * A compiled {@code scheme://*.domain[:port]} pattern; matches lower-cased origins of the same scheme and
-     * port whose host is one or more labels followed by {@code .domain}.
-     */
-    private record OriginPattern(String schemePrefix, String tail) {
-
-        static OriginPattern parse(String entry) {
-            String lower = entry.toLowerCase(Locale.ROOT);
-            int wildcard = lower.indexOf("://*.");
-            String rest = wildcard < 0 ? "" : lower.substring(wildcard + 5);
-            int colon = rest.indexOf(':');
-            String domain = colon < 0 ? rest : rest.substring(0, colon);
-            String port = colon < 0 ? "" : rest.substring(colon);
-            if (wildcard <= 0 || !isScheme(lower.substring(0, wildcard)) || !HostNames.isHostName(domain)
-                    || !isPortSuffix(port)) {
-                throw new IllegalArgumentException("cors origin pattern must be scheme://*.domain[:port]: " + entry);
-            }
-            return new OriginPattern(lower.substring(0, wildcard + 3), "." + domain + port);
-        }
-
-        boolean matches(String lowerOrigin) {
-            if (!lowerOrigin.startsWith(schemePrefix) || !lowerOrigin.endsWith(tail)) {
-                return false;
-            }
-            int start = schemePrefix.length();
-            int end = lowerOrigin.length() - tail.length();
-            return end > start && HostNames.isHostName(lowerOrigin.substring(start, end));
-        }
     }
 }

@@ -3,6 +3,7 @@ package dev.bulwark.core.routing;
 import dev.bulwark.core.chain.FilterChain;
 import dev.bulwark.core.config.BulwarkConfig;
 import dev.bulwark.core.config.UpstreamConfig;
+import dev.bulwark.core.screening.IpReputationList;
 
 import java.util.List;
 import java.util.Locale;
@@ -25,14 +26,18 @@ public final class CompiledRoutes {
     private final FilterChain fallbackChain;
     private final UpstreamConfig fallbackUpstream;
     private final Entry admin;
+    private final IpReputationList ipReputation;
 
     /** One route with its compiled match conditions; empty arrays mean "any". */
     record Entry(CompiledRoute route, HostPattern[] hosts, String[] methods, PathPattern path) {
     }
 
-    /** @param admin the admin API's route, or {@code null} when the API is off */
+    /**
+     * @param admin        the admin API's route, or {@code null} when the API is off
+     * @param ipReputation the reputation list screening reads, or {@code null} when none is configured
+     */
     CompiledRoutes(BulwarkConfig config, List<Entry> entries, FilterChain fallbackChain,
-                   UpstreamConfig fallbackUpstream, Entry admin) {
+                   UpstreamConfig fallbackUpstream, Entry admin, IpReputationList ipReputation) {
         this.config = config;
         this.entries = entries.toArray(Entry[]::new);
         this.routes = entries.stream().map(Entry::route).toList();
@@ -44,6 +49,15 @@ public final class CompiledRoutes {
         this.fallbackChain = fallbackChain;
         this.fallbackUpstream = fallbackUpstream;
         this.admin = admin;
+        this.ipReputation = ipReputation;
+    }
+
+    /**
+     * @return the reputation list of {@code screening.ipReputation}, which the host reloads every
+     *     {@code reloadInterval} ({@link IpReputationList#reloadIfChanged}); {@code null} when none is configured
+     */
+    public IpReputationList ipReputation() {
+        return ipReputation;
     }
 
     /**

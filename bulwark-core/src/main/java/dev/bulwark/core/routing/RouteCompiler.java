@@ -11,6 +11,10 @@ import dev.bulwark.core.auth.AuthServices;
 import dev.bulwark.core.auth.AuthenticationFilter;
 import dev.bulwark.core.auth.apikey.ApiKeyGuard;
 import dev.bulwark.core.auth.identity.AuthEndpoints;
+import dev.bulwark.core.auth.identity.Identity;
+import dev.bulwark.core.auth.suspicious.SessionActivity;
+import dev.bulwark.core.auth.suspicious.SuspiciousSessionConfig;
+import dev.bulwark.core.auth.suspicious.SuspiciousSessionFilter;
 import dev.bulwark.core.auth.token.MasterKey;
 import dev.bulwark.core.authz.AccessConfig;
 import dev.bulwark.core.authz.AuthorizationConfig;
@@ -49,9 +53,19 @@ import dev.bulwark.core.ratelimit.RateLimitFilter;
 import dev.bulwark.core.ratelimit.RateLimitTier;
 import dev.bulwark.core.requestid.RequestIdConfig;
 import dev.bulwark.core.requestid.RequestIdFilter;
+import dev.bulwark.core.screening.IpReputationList;
+import dev.bulwark.core.screening.ScannerUserAgents;
+import dev.bulwark.core.screening.ScreeningConfig;
+import dev.bulwark.core.screening.ScreeningFilter;
+import dev.bulwark.core.shedding.Priority;
 import dev.bulwark.core.tenant.TenantConfig;
 import dev.bulwark.core.tenant.TenantDirectory;
 import dev.bulwark.core.tenant.TenantFilter;
+import dev.bulwark.core.waf.WafConfig;
+import dev.bulwark.core.waf.WafFilter;
+import dev.bulwark.core.websocket.WebSocketConfig;
+import dev.bulwark.core.websocket.WebSocketLimitFilter;
+import dev.bulwark.core.websocket.WebSocketOriginFilter;
 
 import java.net.InetAddress;
 import java.net.URI;
@@ -105,6 +119,12 @@ public final class RouteCompiler {
 
     /** The route id of the JWKS endpoint. */
     public static final String AUTH_JWKS_ROUTE_ID = "bulwark-jwks";
+
+    /**
+     * Where the host serves its built-in endpoints (health, metrics); requests under it that reach the fallback chain
+     * are never screened, so probes and scrapes do not depend on {@code screening}.
+     */
+    public static final String BUILTIN_PREFIX = "/_bulwark/";
 
     /** The route id the admin API reports in metrics and events. */
     public static final String ADMIN_ROUTE_ID = "bulwark-admin";
@@ -167,7 +187,10 @@ public final class RouteCompiler {
         private final RouteServices services;
         private final Map<String, RateLimitTier> tiers = new HashMap<>();
         private ApiKeyGuard apiKeyGuard;
+        private SessionActivity sessionActivity;
         private TenantDirectory tenantDirectory;
+        private IpReputationList ipReputation;
+        private ScreeningFilter screening;
 
         Check(BulwarkConfig config, RouteServices services) {
             this.config = config;
@@ -183,6 +206,7 @@ public final class RouteCompiler {
             server();
             new TreeSet<>(config.upstreams().keySet()).forEach(name ->
                     upstream(config.upstreams().get(name), "upstreams." + name));
+            problems.addAll(config.effectiveLoadShedding().problems("loadShedding"));
             if (config.defaults() != null) {
                 policy(config.defaults(), "defaults");
             }
@@ -203,6 +227,9 @@ public final class RouteCompiler {
             }
             if (config.admin() != null) {
                 admin(config.admin());
+            }
+            if (config.screening() != null) {
+                screening(config.screening());
             }
             Map<String, Integer> ids = new HashMap<>();
             for (int i = 0; i < config.routes().size(); i++) {
@@ -334,6 +361,22 @@ public final class RouteCompiler {
             duration(upstream.connectTimeout(), path + ".connectTimeout", true);
             duration(upstream.responseTimeout(), path + ".responseTimeout", true);
             positive(upstream.maxConnections(), path + ".maxConnections");
+            if (upstream.maxConcurrent() < 0) {
+                problem(path + ".maxConcurrent", upstream.maxConcurrent() + " must not be negative (0: no limit)");
+            }
+            if (upstream.queue() < 0) {
+                problem(path + ".queue", upstream.queue() + " must not be negative (0 sheds at once)");
+            }
+            if (upstream.circuitBreaker() == null) {
+                problem(path + ".circuitBreaker", "is required (false turns the breaker off)");
+            } else {
+                problems.addAll(upstream.circuitBreaker().problems(path + ".circuitBreaker"));
+            }
+            if (upstream.retry() == null) {
+                problem(path + ".retry", "is required (false turns retries off)");
+            } else {
+                problems.addAll(upstream.retry().problems(path + ".retry"));
+            }
         }
 
         private boolean upstreamReference(String name, String path) {
@@ -388,6 +431,32 @@ public final class RouteCompiler {
             }
             if (policy.identityHeaders() != null && policy.identityHeaders() != PolicyConfig.IDENTITY_HEADERS_OFF) {
                 problems.addAll(IdentityHeadersConfig.problems(policy.identityHeaders(), path + ".identityHeaders"));
+            }
+            if (policy.websocket() != null) {
+                websocket(policy.websocket(), path + ".websocket");
+            }
+            problems.addAll(WafConfig.problems(policy.waf(), path + ".waf"));
+        }
+
+        /** The section's settings, then the reputation file itself: a malformed list stops startup in any mode. */
+        private void screening(ScreeningConfig screening) {
+            List<ConfigProblem> found = screening.problems("screening");
+            problems.addAll(found);
+            if (found.isEmpty() && screening.ipReputation() != null) {
+                try {
+                    ipReputation = IpReputationList.load(screening.ipReputation().file(), mode == Mode.PRODUCTION);
+                } catch (IllegalArgumentException e) {
+                    problem("screening.ipReputation.file", e.getMessage());
+                }
+            }
+        }
+
+        private void websocket(WebSocketConfig websocket, String path) {
+            problems.addAll(WebSocketConfig.problems(websocket, path));
+            List<String> origins = websocket.allowedOrigins() == null ? List.of() : websocket.allowedOrigins();
+            if (mode == Mode.PRODUCTION && origins.contains("*")) {
+                problem(path + ".allowedOrigins[" + origins.indexOf("*") + "]", "\"*\" is not allowed in production"
+                        + " mode: it lets any site's pages open sockets with the visitor's cookies (list the origins)");
             }
         }
 
@@ -685,14 +754,21 @@ public final class RouteCompiler {
                         filters.add(new RateLimitFilter(effective.rateLimit().stream().map(tiers::get).toList(),
                                 services.rateLimitStore()));
                     }
+                    // Added after the rate-limit tiers, which share its stage: a flood is refused before inspection.
+                    if (effective.waf() != null && effective.waf().enabled()) {
+                        filters.add(new WafFilter(effective.waf()));
+                    }
                     if (effective.auth() != null && effective.auth().isOn()) {
                         filters.add(new AuthenticationFilter(effective.auth(), services.auth().authenticator(),
                                 effective.auth().acceptsApiKeys() ? apiKeyGuard() : null));
+                        suspiciousSessions(filters);
                     }
                     IpRulesFilter ipRules = IpRulesFilter.combine(server.ipRules(), effective.ipRules());
                     if (!ipRules.restrictsNothing()) {
                         filters.add(ipRules);
                     }
+                    addScreening(filters);
+                    webSocketFilters(route.id(), effective, filters);
                     if (effective.access() != null && !effective.access().isEmpty()) {
                         filters.add(new AuthorizationFilter(effective.access(), roleMatrix));
                     }
@@ -727,10 +803,14 @@ public final class RouteCompiler {
                     fallbackUpstream != null);
             if (fallbackUpstream != null) {
                 fallbackFilters.add(new IdentityHeaderStripFilter(IdentityHeadersConfig.DEFAULT));
+                webSocketFilters(FALLBACK_CHAIN_ID, withoutCors, fallbackFilters);
             }
             IpRulesFilter globalIpRules = IpRulesFilter.combine(server.ipRules(), null);
             if (!globalIpRules.restrictsNothing()) {
                 fallbackFilters.add(globalIpRules);
+            }
+            if (screening() != null) {
+                fallbackFilters.add(new ScreeningFilter(config.screening(), ipReputation, BUILTIN_PREFIX));
             }
             FilterChain fallback = new FilterChain(FALLBACK_CHAIN_ID, fallbackFilters);
             if (!problems.isEmpty()) {
@@ -738,7 +818,7 @@ public final class RouteCompiler {
             }
             CompiledRoutes.Entry admin = config.admin() != null && config.admin().enabled()
                     ? adminApi(defaults, hostAllowlist, headerLimit, entries) : null;
-            return new CompiledRoutes(config, entries, fallback, fallbackUpstream, admin);
+            return new CompiledRoutes(config, entries, fallback, fallbackUpstream, admin, ipReputation);
         }
 
         /**
@@ -756,7 +836,9 @@ public final class RouteCompiler {
             AuthRouteConfig callers = new AuthRouteConfig(AuthRouteConfig.Mode.REQUIRED,
                     List.of(auth.config().issuer()), null)
                     .withApiKeys(AuthRouteConfig.ApiKeyMode.ALSO, AuthRouteConfig.DEFAULT_API_KEY_HEADER);
-            PolicyConfig effective = defaults.overriddenBy(PolicyConfig.builder().bodyLimit(ADMIN_BODY_LIMIT).build());
+            // Operators need the admin API most when the gateway is overloaded.
+            PolicyConfig effective = defaults.overriddenBy(PolicyConfig.builder().bodyLimit(ADMIN_BODY_LIMIT)
+                    .priority(Priority.HIGH).build());
             for (String name : admin.policies()) {
                 effective = effective.overriddenBy(config.policies().get(name));
             }
@@ -768,6 +850,7 @@ public final class RouteCompiler {
             List<SecurityFilter> filters = filters(effective, hostAllowlist, headerLimit, true);
             rateLimitAndIpRules(effective, filters);
             filters.add(new AuthenticationFilter(callers, auth.authenticator(), apiKeyGuard()));
+            suspiciousSessions(filters);
             filters.add(new AdminAccessFilter(admin));
 
             RouteConfig source = RouteConfig.builder(ADMIN_ROUTE_ID).path(admin.prefix() + "/**").build();
@@ -790,6 +873,13 @@ public final class RouteCompiler {
                     PathPattern.parse(endpoints.path()));
         }
 
+        /** The origin check and the caps and limits of WebSocket upgrades, which every proxied route has. */
+        private void webSocketFilters(String routeId, PolicyConfig effective, List<SecurityFilter> filters) {
+            WebSocketConfig websocket = effective.websocket() != null ? effective.websocket() : WebSocketConfig.DEFAULT;
+            filters.add(new WebSocketOriginFilter(websocket, effective.cors()));
+            filters.add(new WebSocketLimitFilter(routeId, websocket, services.webSockets()));
+        }
+
         /** The rate-limit tiers and client-address rules of a local endpoint's effective policy. */
         private void rateLimitAndIpRules(PolicyConfig effective, List<SecurityFilter> filters) {
             if (effective.rateLimit() != null && !effective.rateLimit().isEmpty()) {
@@ -800,6 +890,22 @@ public final class RouteCompiler {
             if (!ipRules.restrictsNothing()) {
                 filters.add(ipRules);
             }
+            addScreening(filters);
+        }
+
+        /** The one screening filter every route, the auth endpoints and the admin API share, when configured. */
+        private void addScreening(List<SecurityFilter> filters) {
+            if (screening() != null) {
+                filters.add(screening);
+            }
+        }
+
+        /** @return the shared screening filter, built on first use; {@code null} when screening is off */
+        private ScreeningFilter screening() {
+            if (screening == null && config.screening() != null && !config.screening().isOff()) {
+                screening = new ScreeningFilter(config.screening(), ipReputation, null);
+            }
+            return screening;
         }
 
         /**
@@ -825,6 +931,24 @@ public final class RouteCompiler {
                     pattern.parameterNames());
         }
 
+        /**
+         * Adds the suspicious-session watch after a route's authentication, unless {@code auth.suspiciousSessions}
+         * is off; every route shares one record of addresses.
+         */
+        private void suspiciousSessions(List<SecurityFilter> filters) {
+            SuspiciousSessionConfig rules = config.auth().suspiciousSessions();
+            if (rules.isOff()) {
+                return;
+            }
+            if (sessionActivity == null) {
+                sessionActivity = new SessionActivity(rules, services.auth().clock());
+            }
+            Identity identity = services.auth().identity();
+            ScannerUserAgents scanners = new ScannerUserAgents(List.of(), List.of());
+            filters.add(new SuspiciousSessionFilter(rules, sessionActivity, agent -> scanners.match(agent) != null,
+                    identity::logout));
+        }
+
         /** @return the one guard against API key guessing that every route of this configuration shares */
         private ApiKeyGuard apiKeyGuard() {
             if (apiKeyGuard == null) {
@@ -841,7 +965,9 @@ public final class RouteCompiler {
         private List<CompiledRoutes.Entry> authEndpoints(PolicyConfig defaults, HostAllowlistFilter hostAllowlist,
                                                          HeaderLimitFilter headerLimit) {
             AuthConfig auth = config.auth();
-            PolicyConfig effective = defaults.overriddenBy(PolicyConfig.builder().bodyLimit(AUTH_BODY_LIMIT).build());
+            // Logins and refreshes are what users wait on: shed after ordinary API traffic.
+            PolicyConfig effective = defaults.overriddenBy(PolicyConfig.builder().bodyLimit(AUTH_BODY_LIMIT)
+                    .priority(Priority.HIGH).build());
             for (String name : auth.endpointPolicies()) {
                 effective = effective.overriddenBy(config.policies().get(name));
             }

@@ -7,6 +7,7 @@ import dev.bulwark.core.config.PolicyConfig;
 import dev.bulwark.core.config.RouteConfig;
 import dev.bulwark.core.config.UpstreamConfig;
 import dev.bulwark.core.iprules.IpRulesConfig;
+import dev.bulwark.core.shedding.Priority;
 import dev.bulwark.core.tenant.TenantConfig;
 
 import java.util.LinkedHashMap;
@@ -48,6 +49,8 @@ final class RouteDescription {
         out.put("ipRules", ipRules(server, policy.ipRules()));
         out.put("bodyLimit", bodyLimit(policy.bodyLimit() != null ? policy.bodyLimit() : BodyLimitConfig.DEFAULT));
         out.put("webhook", source.webhook() == null ? null : source.webhook().preset());
+        out.put("priority", (policy.priority() == null ? Priority.NORMAL : policy.priority()).name()
+                .toLowerCase(Locale.ROOT));
         return out;
     }
 

@@ -6,6 +6,7 @@ import dev.bulwark.core.auth.AuthServices;
 import dev.bulwark.core.idempotency.InMemoryIdempotencyStore;
 import dev.bulwark.core.ratelimit.InMemoryRateLimitStore;
 import dev.bulwark.core.webhook.WebhookListener;
+import dev.bulwark.core.websocket.WebSocketConnections;
 
 import java.time.Clock;
 import java.util.Objects;
@@ -19,9 +20,10 @@ import java.util.Objects;
  * @param rateLimitStore   where rate-limit tiers count requests
  * @param auth             identity, authentication and the auth endpoints; {@code null} when the configuration
  *                         has no {@code auth} section
+ * @param webSockets       this node's WebSockets, which the routes' caps and limits count
  */
 public record RouteServices(IdempotencyStore idempotencyStore, WebhookListener webhookListener,
-                            RateLimitStore rateLimitStore, AuthServices auth) {
+                            RateLimitStore rateLimitStore, AuthServices auth, WebSocketConnections webSockets) {
 
     /** Keys held by {@link #inMemory(Clock)}: enough for a day of deliveries on one busy node. */
     public static final int IN_MEMORY_MAX_KEYS = 1_000_000;
@@ -36,11 +38,16 @@ public record RouteServices(IdempotencyStore idempotencyStore, WebhookListener w
         Objects.requireNonNull(idempotencyStore, "idempotencyStore");
         Objects.requireNonNull(webhookListener, "webhookListener");
         Objects.requireNonNull(rateLimitStore, "rateLimitStore");
+        Objects.requireNonNull(webSockets, "webSockets");
     }
 
-    /** Services counting rate limits in this process's memory (a new store, so one per call), without auth. */
+    /**
+     * Services counting rate limits and WebSockets in this process's memory (new ones, so one per call), without
+     * auth.
+     */
     public RouteServices(IdempotencyStore idempotencyStore, WebhookListener webhookListener) {
-        this(idempotencyStore, webhookListener, new InMemoryRateLimitStore(IN_MEMORY_RATE_LIMIT_KEYS), null);
+        this(idempotencyStore, webhookListener, new InMemoryRateLimitStore(IN_MEMORY_RATE_LIMIT_KEYS), null,
+                new WebSocketConnections());
     }
 
     /** @return services for a single node: an in-memory idempotency store on {@code clock}, no listener, no auth */
@@ -50,6 +57,6 @@ public record RouteServices(IdempotencyStore idempotencyStore, WebhookListener w
 
     /** @return these services with {@code auth} */
     public RouteServices withAuth(AuthServices auth) {
-        return new RouteServices(idempotencyStore, webhookListener, rateLimitStore, auth);
+        return new RouteServices(idempotencyStore, webhookListener, rateLimitStore, auth, webSockets);
     }
 }

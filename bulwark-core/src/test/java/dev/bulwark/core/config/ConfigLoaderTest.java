@@ -3,6 +3,8 @@ package dev.bulwark.core.config;
 import dev.bulwark.core.bodylimit.BodyLimitConfig;
 import dev.bulwark.core.headers.SecurityHeadersConfig;
 import dev.bulwark.core.requestid.RequestIdConfig;
+import dev.bulwark.core.resilience.BreakerConfig;
+import dev.bulwark.core.resilience.RetryConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -87,7 +89,8 @@ class ConfigLoaderTest {
                 .allowedHosts("api.example.com", "*.example.com").maxHeaderCount(50).maxHeaderBytes(8192)
                 .shutdownTimeout(Duration.ofSeconds(10)).fallbackUpstream("backend").accessLog(false).build());
         assertThat(config.upstreams().get("backend")).isEqualTo(new UpstreamConfig("backend",
-                URI.create("http://127.0.0.1:8081"), Duration.ofMillis(500), Duration.ofMinutes(1), 16, true));
+                URI.create("http://127.0.0.1:8081"), Duration.ofMillis(500), Duration.ofMinutes(1), 16, true, 0,
+                UpstreamConfig.DEFAULT_QUEUE, BreakerConfig.DEFAULT, RetryConfig.DEFAULT));
         assertThat(config.defaults().requestId()).isEqualTo(new RequestIdConfig("X-Correlation-Id", false, 64));
         assertThat(config.defaults().bodyLimit()).isEqualTo(new BodyLimitConfig(2 * 1024 * 1024, 1024 * 1024, 1024 * 1024));
         assertThat(config.defaults().headers()).isEqualTo(SecurityHeadersConfig.DEFAULT);
@@ -201,7 +204,7 @@ class ConfigLoaderTest {
                 "serve: unknown key; did you mean \"server\"?",
                 "server.prot: unknown key; did you mean \"port\"?",
                 "upstreams.backend.timeout: unknown key (expected one of: url, connectTimeout, responseTimeout,"
-                        + " maxConnections, http2)",
+                        + " maxConnections, http2, maxConcurrent, queue, circuitBreaker, retry)",
                 "defaults.headers.hsts.maxage: unknown key; did you mean \"maxAge\"?",
                 "routes[0].match.method: unknown key; did you mean \"methods\"?",
                 "routes[0].cors.allowedOrigin: unknown key; did you mean \"allowedOrigins\"?");
@@ -223,7 +226,7 @@ class ConfigLoaderTest {
                 "server.shutdownTimeout: \"30 seconds\" is not a duration (expected e.g. 500ms, 30s, 2m, 1h, 1d;"
                         + " a plain number is seconds)",
                 "upstreams.backend: a list is not a mapping (expected keys: url, connectTimeout, responseTimeout,"
-                        + " maxConnections, http2)",
+                        + " maxConnections, http2, maxConcurrent, queue, circuitBreaker, retry)",
                 "defaults.bodyLimit.json: \"1.5MB\" is not a size (expected bytes or e.g. 512KB, 5MB, 1GB; 1KB = 1024 bytes)",
                 "routes: a mapping is not a list of routes");
     }

@@ -16,6 +16,8 @@ import dev.bulwark.core.edge.HostAllowlistFilter;
 import dev.bulwark.core.headers.SecurityHeadersFilter;
 import dev.bulwark.core.identityheaders.IdentityHeaderStripFilter;
 import dev.bulwark.core.requestid.RequestIdFilter;
+import dev.bulwark.core.websocket.WebSocketLimitFilter;
+import dev.bulwark.core.websocket.WebSocketOriginFilter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -128,7 +130,8 @@ class CompiledRoutesTest {
 
         assertThat(compiled.routes().get(0).chain().filters()).extracting(SecurityFilter::getClass).containsExactly(
                 RequestIdFilter.class, SecurityHeadersFilter.class, HostAllowlistFilter.class, HeaderLimitFilter.class,
-                IdentityHeaderStripFilter.class, CorsFilter.class, BodyLimitFilter.class);
+                IdentityHeaderStripFilter.class, CorsFilter.class, WebSocketOriginFilter.class, BodyLimitFilter.class,
+                WebSocketLimitFilter.class);
     }
 
     @Test
@@ -152,7 +155,8 @@ class CompiledRoutesTest {
     void withoutAllowedHostsOrCorsThoseFiltersAreLeftOut() {
         assertThat(routes.routes().get(0).chain().filters()).extracting(SecurityFilter::getClass).containsExactly(
                 RequestIdFilter.class, SecurityHeadersFilter.class, HeaderLimitFilter.class,
-                IdentityHeaderStripFilter.class, BodyLimitFilter.class);
+                IdentityHeaderStripFilter.class, WebSocketOriginFilter.class, BodyLimitFilter.class,
+                WebSocketLimitFilter.class);
     }
 
     @Test
@@ -201,6 +205,7 @@ class CompiledRoutesTest {
         assertThat(compiled.fallbackUpstream().name()).isEqualTo("backend");
         assertThat(compiled.fallbackChain().filters()).extracting(SecurityFilter::getClass).containsExactly(
                 RequestIdFilter.class, SecurityHeadersFilter.class, HeaderLimitFilter.class,
-                IdentityHeaderStripFilter.class, BodyLimitFilter.class);
+                IdentityHeaderStripFilter.class, WebSocketOriginFilter.class, BodyLimitFilter.class,
+                WebSocketLimitFilter.class);
     }
 }

@@ -3,20 +3,30 @@ package dev.bulwark.gateway.metrics;
 import dev.bulwark.api.Reason;
 import dev.bulwark.api.SecurityEvent;
 import dev.bulwark.api.SecurityEventSink;
+import dev.bulwark.core.shedding.ConcurrencyLimiter;
+import dev.bulwark.core.shedding.Priority;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * The gateway's Prometheus metrics: {@code http_requests_total}, {@code http_request_duration_seconds},
- * {@code http_errors_total} and {@code security_events_total}.
+ * {@code http_errors_total} and {@code security_events_total}, plus the load-shedding and upstream-resilience
+ * families ({@code bulwark_*}: in-flight and queued requests, shed requests, circuit states, retries), and the
+ * WebSocket ones ({@code websocket_connections_active}, {@code websocket_closes_total}).
  *
  * <p>Tags are bounded: the route id (never the path), the method folded to a known set, the status code.
  * Meters are looked up once per (route, method, status) and cached in arrays, so recording a request costs
@@ -34,6 +44,10 @@ public final class GatewayMetrics implements SecurityEventSink {
     private final PrometheusMeterRegistry registry;
     private final Map<String, RouteMeters> routes = new ConcurrentHashMap<>();
     private final Map<Reason, Map<String, Counter>> events = new EnumMap<>(Reason.class);
+    private final Map<String, AtomicInteger> openWebSockets = new ConcurrentHashMap<>();
+    private final Map<String, Counter> webSocketCloses = new ConcurrentHashMap<>();
+    private final Map<String, Counter[]> shed = new ConcurrentHashMap<>();
+    private final Map<String, Counter[]> retries = new ConcurrentHashMap<>();
 
     /** @param registry where meters are registered and scraped from */
     public GatewayMetrics(PrometheusMeterRegistry registry) {
@@ -84,6 +98,118 @@ public final class GatewayMetrics implements SecurityEventSink {
                         .tag("source", source)
                         .register(registry))
                 .increment();
+    }
+
+    /**
+     * Registers the gauges of a concurrency limiter: {@code bulwark_inflight_requests} and
+     * {@code bulwark_queued_requests} for the global one, {@code bulwark_upstream_inflight_requests} and
+     * {@code bulwark_upstream_queued_requests} tagged {@code upstream} for an upstream's.
+     *
+     * @param upstream the upstream it limits, or {@code null} for the global limiter
+     */
+    public void limiter(String upstream, ConcurrencyLimiter limiter) {
+        String prefix = upstream == null ? "bulwark." : "bulwark.upstream.";
+        Tags tags = upstream == null ? Tags.empty() : Tags.of("upstream", upstream);
+        Gauge.builder(prefix + "inflight.requests", limiter, ConcurrencyLimiter::inFlight)
+                .description("Requests holding a slot of the concurrency limit").tags(tags).strongReference(true)
+                .register(registry);
+        Gauge.builder(prefix + "queued.requests", limiter, ConcurrencyLimiter::waiting)
+                .description("Requests waiting for a slot of the concurrency limit").tags(tags).strongReference(true)
+                .register(registry);
+    }
+
+    /**
+     * Counts one request shed by a concurrency limit, as {@code bulwark_shed_requests_total{priority}} for the
+     * global limit or {@code bulwark_upstream_shed_requests_total{upstream,priority}} for an upstream's.
+     *
+     * @param upstream the upstream whose limit shed it, or {@code null} for the global limit
+     */
+    public void shed(String upstream, Priority priority) {
+        Counter[] byClass = shed.computeIfAbsent(upstream == null ? "" : upstream, key -> {
+            Counter[] counters = new Counter[Priority.values().length];
+            for (Priority each : Priority.values()) {
+                Counter.Builder builder = Counter.builder(upstream == null ? "bulwark.shed.requests"
+                                : "bulwark.upstream.shed.requests")
+                        .description("Requests shed by a concurrency limit, by priority class")
+                        .tag("priority", each.name().toLowerCase(Locale.ROOT));
+                if (upstream != null) {
+                    builder.tag("upstream", upstream);
+                }
+                counters[each.ordinal()] = builder.register(registry);
+            }
+            return counters;
+        });
+        byClass[priority.ordinal()].increment();
+    }
+
+    /**
+     * Registers {@code bulwark_upstream_circuit_state{upstream,state}}: 1 for the breaker's current state, 0 for
+     * the others.
+     *
+     * @param states  every state the breaker can be in, as shown in the {@code state} tag
+     * @param current reads the current state
+     */
+    public void circuit(String upstream, List<String> states, Supplier<String> current) {
+        for (String state : states) {
+            Gauge.builder("bulwark.upstream.circuit.state", current, read -> state.equals(read.get()) ? 1 : 0)
+                    .description("1 for the state each upstream's circuit breaker is in, 0 for the others")
+                    .tag("upstream", upstream).tag("state", state).strongReference(true)
+                    .register(registry);
+        }
+    }
+
+    /**
+     * Counts one retry decision as {@code bulwark_upstream_retries_total{upstream,result}}: {@code attempted},
+     * or {@code budget_exhausted} when the retry budget refused it.
+     */
+    public void retry(String upstream, boolean attempted) {
+        Counter[] pair = retries.computeIfAbsent(upstream, name -> new Counter[] {
+            retryCounter(name, "budget_exhausted"), retryCounter(name, "attempted")});
+        pair[attempted ? 1 : 0].increment();
+    }
+
+    private Counter retryCounter(String upstream, String result) {
+        return Counter.builder("bulwark.upstream.retries")
+                .description("Retries of failed idempotent upstream requests, and those the retry budget refused")
+                .tag("upstream", upstream).tag("result", result)
+                .register(registry);
+    }
+
+    /**
+     * Counts a WebSocket the relay started: {@code websocket_connections_active{route}} goes up until
+     * {@link #webSocketClosed} is called for it.
+     */
+    public void webSocketOpened(String routeId) {
+        openWebSockets(routeId).incrementAndGet();
+    }
+
+    /**
+     * Counts a relayed WebSocket's end as {@code websocket_closes_total{route,reason}} and takes it off the open
+     * sockets gauge.
+     *
+     * @param reason a label from a small fixed set: {@code client} or {@code upstream} (that side sent a close
+     *               frame), {@code client_gone} or {@code upstream_lost} (that side vanished without one),
+     *               {@code error}, or the gateway's own closes ({@code rate_limited}, {@code message_too_big},
+     *               {@code idle}, {@code token_expired}, ...)
+     */
+    public void webSocketClosed(String routeId, String reason) {
+        openWebSockets(routeId).decrementAndGet();
+        webSocketCloses.computeIfAbsent(routeId + ' ' + reason, key -> Counter.builder("websocket.closes")
+                        .description("Relayed WebSockets that ended, by route and why")
+                        .tag("route", routeId).tag("reason", reason)
+                        .register(registry))
+                .increment();
+    }
+
+    private AtomicInteger openWebSockets(String routeId) {
+        return openWebSockets.computeIfAbsent(routeId, route -> {
+            AtomicInteger open = new AtomicInteger();
+            Gauge.builder("websocket.connections.active", open, AtomicInteger::get)
+                    .description("WebSockets relayed right now on this node, by route")
+                    .tag("route", route).strongReference(true)
+                    .register(registry);
+            return open;
+        });
     }
 
     private static int methodIndex(String method) {

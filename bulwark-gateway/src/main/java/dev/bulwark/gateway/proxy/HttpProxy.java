@@ -4,8 +4,12 @@ import dev.bulwark.api.Headers;
 import dev.bulwark.api.Reason;
 import dev.bulwark.api.Response;
 import dev.bulwark.core.config.UpstreamConfig;
+import dev.bulwark.core.resilience.RetryConfig;
+import dev.bulwark.core.shedding.Priority;
 import dev.bulwark.gateway.server.MultiMapHeaders;
 import dev.bulwark.gateway.server.VertxExchange;
+import dev.bulwark.gateway.shedding.LoadShedder;
+import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -34,7 +38,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * Forwards exchanges to their upstream: the terminal step of every route chain.
@@ -43,7 +49,10 @@ import java.util.concurrent.TimeoutException;
  * them. Bodies stream both ways with backpressure; the request body is counted against
  * {@link VertxExchange#bodyLimit()} and cut off with 413 before the upstream sees more than the limit. A body
  * a filter already read ({@link VertxExchange#bufferedBody()}) is sent as those exact bytes instead.
- * Unreachable upstreams give 502, silent ones 504. A WebSocket upgrade opens the upstream socket first, with
+ * Unreachable upstreams give 502, silent ones 504. Each upstream's {@link UpstreamGuard} (shared by every event
+ * loop) adds its concurrency limit, its circuit breaker (503 with {@code Retry-After} while open, without
+ * connecting) and retries of idempotent requests without a body, on Vert.x timers, when the connection failed or
+ * was lost before the response head. A WebSocket upgrade opens the upstream socket first, with
  * the handshake built from the exchange's request headers as the filters left them; a refused or broken
  * upstream handshake gives the client a 502 problem. Must be called on its event loop; not thread-safe.
  */
@@ -51,19 +60,27 @@ public final class HttpProxy {
 
     private static final String SOURCE = "proxy";
     private static final String SEC_WEBSOCKET_PROTOCOL = "Sec-WebSocket-Protocol";
+    /** Methods a retry cannot change the effect of (RFC 9110 §9.2.2). */
+    private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "PUT", "DELETE");
     private static final Set<String> WEBSOCKET_HANDSHAKE = Set.of("sec-websocket-key", "sec-websocket-version",
             "sec-websocket-extensions", "sec-websocket-protocol", "content-length");
 
     private final Map<String, Target> targets = new HashMap<>();
+    private final Vertx vertx;
+    private final Context context;
 
     /**
-     * @param vertx     the Vert.x instance; call from the event loop that will use this proxy
-     * @param upstreams every upstream a route or the fallback may name
+     * @param vertx  the Vert.x instance; call from the event loop that will use this proxy
+     * @param guards every upstream a route or the fallback may name, with its limit, breaker and retry budget
+     * @param maxWebSocketFrameSize the largest frame an upstream WebSocket may send, in bytes (the largest route
+     *                              limit: a frame is held whole before it is relayed)
      * @throws IllegalArgumentException when an upstream URL is not {@code http} or {@code https}
      */
-    public HttpProxy(Vertx vertx, Collection<UpstreamConfig> upstreams) {
-        for (UpstreamConfig upstream : upstreams) {
-            targets.put(upstream.name(), new Target(vertx, upstream));
+    public HttpProxy(Vertx vertx, Collection<UpstreamGuard> guards, int maxWebSocketFrameSize) {
+        this.vertx = vertx;
+        this.context = vertx.getOrCreateContext();
+        for (UpstreamGuard guard : guards) {
+            targets.put(guard.config().name(), new Target(vertx, guard, maxWebSocketFrameSize));
         }
     }
 
@@ -76,70 +93,46 @@ public final class HttpProxy {
     }
 
     /**
-     * Forwards the exchange (plain HTTP, or a WebSocket upgrade) to {@code upstream}.
+     * Forwards the exchange (plain HTTP, or a WebSocket upgrade) to {@code upstream}. A plain request first takes
+     * a slot of the upstream's concurrency limit, if it has one (waiting in its queue, or shed with 503), then
+     * asks the circuit breaker (503 while it is open); a failed idempotent request without a body is retried as
+     * the upstream's retry settings and budget allow.
      *
+     * @param priority the request's class, for the upstream's concurrency limit
      * @return the upstream response head with its body still to be piped ({@link UpstreamBody} or
-     *     {@link WebSocketUpgrade} as the streamed handle), or a 413/502/504 problem; never fails
+     *     {@link WebSocketUpgrade} as the streamed handle), or a 413/502/503/504 problem; never fails
      */
-    public CompletionStage<Response> forward(VertxExchange exchange, UpstreamConfig upstream) {
+    public CompletionStage<Response> forward(VertxExchange exchange, UpstreamConfig upstream, Priority priority) {
         Target target = targets.get(upstream.name());
         if (exchange.isWebSocketUpgrade()) {
             return forwardWebSocket(exchange, target);
         }
-        HttpServerRequest in = exchange.request();
+        Call call = new Call(exchange, target, priority);
+        LoadShedder shedder = target.guard.shedder();
+        if (shedder == null) {
+            call.start();
+        } else if (shedder.tryAcquire(priority)) {
+            call.holding(shedder).start();
+        } else {
+            shedder.await(priority, context, () -> call.holding(shedder).start(),
+                    cause -> call.result.complete(shedder.refusal(exchange, priority, cause)));
+        }
+        return call.result;
+    }
+
+    /** @return whether the request may be sent again after a failure: idempotent, without a body */
+    private static boolean retryable(VertxExchange exchange, UpstreamConfig upstream) {
+        if (!upstream.retry().enabled() || !IDEMPOTENT.contains(exchange.method())) {
+            return false;
+        }
         Buffer buffered = exchange.bufferedBody();
-        RequestOptions options = new RequestOptions()
-                .setMethod(in.method())
-                .setHost(target.host)
-                .setPort(target.port)
-                .setSsl(target.ssl)
-                .setURI(target.uri(exchange.forwardPath(), exchange.rawQuery()))
-                .setConnectTimeout(upstream.connectTimeout().toMillis());
-        CompletableFuture<Response> result = new CompletableFuture<>();
-        target.client.request(options).onComplete(connected -> {
-            if (connected.failed()) {
-                result.complete(exchange.refuse(Reason.UPSTREAM_UNAVAILABLE, SOURCE,
-                        "upstream " + upstream.name() + " is unreachable"));
-                return;
-            }
-            HttpClientRequest out = connected.result();
-            // Written straight into the request's own map: headers given in the options would be copied (and
-            // every name validated) a second time.
-            MultiMap headers = out.headers();
-            ProxyHeaders.copyRequest(in.headers(), headers, Set.of());
-            setForwarded(exchange, headers);
-            if (buffered != null && (buffered.length() > 0 || exchange.contentLength() >= 0)) {
-                // A body read by a filter goes as it was received, now with its exact length even if it came
-                // chunked.
-                headers.set("Content-Length", Integer.toString(buffered.length()));
-            }
-            // Failures surface through response(); without a handler Vert.x would also log each reset as an error.
-            out.exceptionHandler(failure -> { });
-            out.response().onComplete(answered -> {
-                if (answered.failed()) {
-                    if (!result.isDone()) {
-                        result.complete(failure(exchange, upstream, answered.cause()));
-                    }
-                    return;
-                }
-                var response = answered.result();
-                response.pause();
-                if (result.isDone()) {
-                    out.reset();
-                    return;
-                }
-                ProxyHeaders.stripHopByHop(response.headers());
-                result.complete(Response.streamed(response.statusCode(), new MultiMapHeaders(response.headers()),
-                        new UpstreamBody(out, response)));
-            });
-            if (buffered != null) {
-                out.end(buffered);
-                out.idleTimeout(upstream.responseTimeout().toMillis());
-            } else {
-                new BodyRelay(exchange, out, result, upstream.responseTimeout().toMillis()).start();
-            }
-        });
-        return result;
+        if (buffered != null) {
+            return buffered.length() == 0;
+        }
+        HttpServerRequest in = exchange.request();
+        // Without a length, only an HTTP/1.1 request without Transfer-Encoding is known to have no body.
+        return exchange.contentLength() == 0 || (exchange.contentLength() < 0 && in.version() != HttpVersion.HTTP_2
+                && !in.headers().contains(HttpHeaders.TRANSFER_ENCODING));
     }
 
     private static Response failure(VertxExchange exchange, UpstreamConfig upstream, Throwable cause) {
@@ -251,6 +244,7 @@ public final class HttpProxy {
 
     /** One upstream's connection settings and pools on this event loop. */
     private static final class Target {
+        final UpstreamGuard guard;
         final UpstreamConfig config;
         final String host;
         final int port;
@@ -259,7 +253,9 @@ public final class HttpProxy {
         final HttpClientAgent client;
         final WebSocketClient webSockets;
 
-        Target(Vertx vertx, UpstreamConfig config) {
+        Target(Vertx vertx, UpstreamGuard guard, int maxWebSocketFrameSize) {
+            this.guard = guard;
+            UpstreamConfig config = guard.config();
             this.config = config;
             URI url = config.url();
             String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
@@ -286,12 +282,153 @@ public final class HttpProxy {
             this.webSockets = vertx.createWebSocketClient(new WebSocketClientOptions()
                     .setConnectTimeout((int) config.connectTimeout().toMillis())
                     .setSsl(ssl)
+                    .setMaxFrameSize(maxWebSocketFrameSize)
                     .setMaxConnections(config.maxConnections()));
         }
 
         String uri(String path, String rawQuery) {
             String full = basePath.isEmpty() ? path : basePath + path;
             return rawQuery == null ? full : full + '?' + rawQuery;
+        }
+    }
+
+    /**
+     * One request on its way to the upstream: its attempts (the first, and retries after a backoff), each
+     * permitted and settled with the circuit breaker, and the slot of the upstream's concurrency limit it holds
+     * until the response body has been relayed.
+     */
+    private final class Call {
+        final CompletableFuture<Response> result = new CompletableFuture<>();
+        private final VertxExchange exchange;
+        private final Target target;
+        private final Priority priority;
+        private int attempts;
+        private boolean bodyRelayed;
+        private Supplier<Response> lastFailure;
+
+        Call(VertxExchange exchange, Target target, Priority priority) {
+            this.exchange = exchange;
+            this.target = target;
+            this.priority = priority;
+        }
+
+        /** Gives the slot back once the response is done: at once for a local answer, else after its body. */
+        Call holding(LoadShedder shedder) {
+            result.thenAccept(response -> {
+                if (response.streamedBody() instanceof UpstreamBody body) {
+                    body.response().end().onComplete(done -> shedder.release());
+                } else {
+                    shedder.release();
+                }
+            });
+            return this;
+        }
+
+        void start() {
+            target.guard.recordRequest();
+            attempt();
+        }
+
+        private void attempt() {
+            UpstreamConfig upstream = target.config;
+            if (!target.guard.permitCall()) {
+                // A retry the breaker refuses keeps the failure that caused it.
+                result.complete(attempts == 0 ? target.guard.circuitOpen(exchange, priority) : lastFailure.get());
+                return;
+            }
+            attempts++;
+            long started = System.nanoTime();
+            HttpServerRequest in = exchange.request();
+            RequestOptions options = new RequestOptions()
+                    .setMethod(in.method())
+                    .setHost(target.host)
+                    .setPort(target.port)
+                    .setSsl(target.ssl)
+                    .setURI(target.uri(exchange.forwardPath(), exchange.rawQuery()))
+                    .setConnectTimeout(upstream.connectTimeout().toMillis());
+            target.client.request(options).onComplete(connected -> {
+                if (connected.failed()) {
+                    target.guard.failed(System.nanoTime() - started);
+                    retryOr(() -> exchange.refuse(Reason.UPSTREAM_UNAVAILABLE, SOURCE,
+                            "upstream " + upstream.name() + " is unreachable"));
+                    return;
+                }
+                HttpClientRequest out = connected.result();
+                // Written straight into the request's own map: headers given in the options would be copied
+                // (and every name validated) a second time.
+                MultiMap headers = out.headers();
+                ProxyHeaders.copyRequest(in.headers(), headers, Set.of());
+                setForwarded(exchange, headers);
+                Buffer buffered = exchange.bufferedBody();
+                if (buffered != null && (buffered.length() > 0 || exchange.contentLength() >= 0)) {
+                    // A body read by a filter goes as it was received, now with its exact length even if it
+                    // came chunked.
+                    headers.set("Content-Length", Integer.toString(buffered.length()));
+                }
+                // Failures surface through response(); without a handler Vert.x would also log each reset as an
+                // error.
+                out.exceptionHandler(failure -> { });
+                out.response().onComplete(answered -> {
+                    long elapsed = System.nanoTime() - started;
+                    if (answered.failed()) {
+                        if (result.isDone()) {
+                            // Cut off by the gateway (a body over the limit): says nothing of the upstream.
+                            target.guard.abandoned();
+                            return;
+                        }
+                        target.guard.failed(elapsed);
+                        Throwable cause = answered.cause();
+                        if (cause instanceof TimeoutException) {
+                            // The upstream may be working on it: a second copy would only add to its load.
+                            result.complete(failure(exchange, upstream, cause));
+                        } else {
+                            retryOr(() -> failure(exchange, upstream, cause));
+                        }
+                        return;
+                    }
+                    var response = answered.result();
+                    response.pause();
+                    if (result.isDone()) {
+                        target.guard.abandoned();
+                        out.reset();
+                        return;
+                    }
+                    target.guard.answered(response.statusCode(), elapsed);
+                    ProxyHeaders.stripHopByHop(response.headers());
+                    result.complete(Response.streamed(response.statusCode(),
+                            new MultiMapHeaders(response.headers()), new UpstreamBody(out, response)));
+                });
+                send(out, buffered, upstream.responseTimeout().toMillis());
+            });
+        }
+
+        private void send(HttpClientRequest out, Buffer buffered, long responseTimeoutMillis) {
+            if (buffered != null) {
+                out.end(buffered);
+                out.idleTimeout(responseTimeoutMillis);
+            } else if (bodyRelayed) {
+                // A retry: only requests without a body are retried, and the client's end was relayed already.
+                out.end();
+                out.idleTimeout(responseTimeoutMillis);
+            } else {
+                bodyRelayed = true;
+                new BodyRelay(exchange, out, result, responseTimeoutMillis).start();
+            }
+        }
+
+        /**
+         * Retries after a jittered backoff when the request allows it, attempts remain and the budget has a
+         * retry; otherwise answers with {@code failure}.
+         */
+        private void retryOr(Supplier<Response> failure) {
+            RetryConfig retry = target.config.retry();
+            if (attempts >= retry.maxAttempts() || !retryable(exchange, target.config) || !target.guard.mayRetry()) {
+                result.complete(failure.get());
+                return;
+            }
+            lastFailure = failure;
+            vertx.setTimer(retry.delayMillis(attempts, ThreadLocalRandom.current().nextDouble()),
+                    fired -> attempt());
         }
     }
 

@@ -5,8 +5,17 @@ import dev.bulwark.api.Principal;
 import dev.bulwark.api.Reason;
 import dev.bulwark.api.Response;
 import dev.bulwark.core.auth.Authenticator;
+import dev.bulwark.core.websocket.ClientFrame;
+import dev.bulwark.core.websocket.WebSocketClose;
+import dev.bulwark.core.websocket.WebSocketLimitFilter;
+import dev.bulwark.core.websocket.WebSocketSession;
+import dev.bulwark.gateway.metrics.GatewayMetrics;
 import dev.bulwark.gateway.server.VertxExchange;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -33,7 +42,14 @@ import java.util.Objects;
  * the other with {@code 1014} (upstream lost) or {@code 1001} (client gone), and the reason is logged. If the
  * upstream is lost before the client is upgraded, the client gets a 502 problem instead of a dead socket.
  *
- * <p>Used on one event loop; not thread-safe.
+ * <p>The route's {@link WebSocketSession} (admitted by its {@link WebSocketLimitFilter}) sees every frame the
+ * client sends before it is relayed, and every message of the upstream; when it ends the socket (too fast, too
+ * big, idle, credential expired or revoked) the client gets the session's close code and the upstream
+ * {@code 1001}. The session is ended however the relay ends, which frees its connection slots. The client is
+ * pinged every {@link #PING_INTERVAL_MILLIS} so the server's connection idle timeout never cuts a quiet socket
+ * short of the route's own; its pongs are not relayed. Open sockets and why they closed are counted in metrics.
+ *
+ * <p>Used on one event loop; not thread-safe, except the session's close requests, which hop onto it.
  */
 public final class WebSocketUpgrade {
 
@@ -44,10 +60,15 @@ public final class WebSocketUpgrade {
     private static final short INTERNAL_ERROR = 1011;
     /** "Bad Gateway" in the IANA WebSocket close code registry. */
     private static final short BAD_GATEWAY = 1014;
+    /** Well inside the server's 120 s connection idle timeout, and the 60 s of common load balancers. */
+    static final long PING_INTERVAL_MILLIS = 30_000;
+    private static final String UNMATCHED = "unmatched";
 
     private final WebSocket upstream;
     private final VertxExchange exchange;
     private final String upstreamName;
+    /** The route's limits on this socket, or {@code null} where no route admitted it (an embedding host). */
+    private final WebSocketSession session;
     /** Set when a close frame had already come before any handler could be registered. */
     private final boolean closedOnArrival;
     private ServerWebSocket client;
@@ -55,11 +76,17 @@ public final class WebSocketUpgrade {
     private boolean upstreamLost;
     /** Set once the relay is over: both sides closed or being closed, or the upgrade abandoned. */
     private boolean finished;
+    private GatewayMetrics metrics;
+    private Context context;
+    /** Set once frames flow: the socket counts as open in metrics until {@link #ended} runs. */
+    private boolean relaying;
+    private long pingTimer = -1;
 
     WebSocketUpgrade(WebSocket upstream, VertxExchange exchange, String upstreamName) {
         this.upstream = upstream;
         this.exchange = exchange;
         this.upstreamName = upstreamName;
+        this.session = exchange.attribute(WebSocketLimitFilter.SESSION);
         // Vert.x refuses handlers on a socket that has seen a close frame, and one can arrive at any time after
         // the handshake. Registered now, while the socket is open, the upstream's frames and its close wait in
         // order in the paused socket until the client is accepted.
@@ -86,6 +113,7 @@ public final class WebSocketUpgrade {
         if (!upstream.isClosed()) {
             upstream.close(GOING_AWAY, "client gone");
         }
+        ended(null);
     }
 
     /**
@@ -95,9 +123,11 @@ public final class WebSocketUpgrade {
      * not be upgraded).
      *
      * @param request the client's upgrade request
+     * @param metrics counts the socket while it is relayed
      * @return the status the client is answered with: 101, or the problem's status
      */
-    public int accept(HttpServerRequest request) {
+    public int accept(HttpServerRequest request, GatewayMetrics metrics) {
+        this.metrics = metrics;
         if (upstreamLost) {
             String detail = "upstream " + upstreamName + " closed the websocket before the client was upgraded";
             LOG.warn("websocket upgrade of request {} on route {} refused: {}", exchange.requestId(),
@@ -148,6 +178,7 @@ public final class WebSocketUpgrade {
 
     private void start(ServerWebSocket accepted, String selected) {
         client = accepted;
+        context = Vertx.currentContext();
         if (accepted.isClosed()) {
             // The client left during the handshake; its handlers can no longer be set.
             closeUpstreamLike(accepted);
@@ -155,8 +186,7 @@ public final class WebSocketUpgrade {
         }
         accepted.frameHandler(frame -> onFrame(frame, accepted, upstream, "client"));
         accepted.closeHandler(closed -> onClientClosed());
-        accepted.exceptionHandler(failure -> LOG.debug("client websocket failed (request {}): {}",
-                exchange.requestId(), failure.toString()));
+        accepted.exceptionHandler(this::onClientFailure);
         if (!Objects.equals(accepted.subProtocol(), selected)) {
             // The values are not logged: a subprotocol entry may carry a token.
             fail(INTERNAL_ERROR, "subprotocol mismatch", "the client was answered another subprotocol than the"
@@ -175,7 +205,18 @@ public final class WebSocketUpgrade {
             LOG.debug("upstream {} closed the websocket of request {} on arrival with {}", upstreamName,
                     exchange.requestId(), code);
             closeLike(accepted, code, upstream.closeReason());
+            ended("upstream");
             return;
+        }
+        relaying = true;
+        metrics.webSocketOpened(routeLabel());
+        pingTimer = context.owner().setPeriodic(PING_INTERVAL_MILLIS, tick -> {
+            if (!finished && !accepted.isClosed()) {
+                accepted.writePing(Buffer.buffer());
+            }
+        });
+        if (session != null) {
+            session.open(this::closeFromSession);
         }
         upstream.resume();
     }
@@ -189,7 +230,17 @@ public final class WebSocketUpgrade {
             LOG.debug("{} closed the websocket of request {} with {}", side, exchange.requestId(),
                     frame.closeStatusCode());
             closeLike(to, frame.closeStatusCode(), frame.closeReason());
+            ended(side);
             return;
+        }
+        if (session != null) {
+            if (from == client) {
+                if (!session.onClientFrame(kind(frame.type()), frame.binaryData().length())) {
+                    return;
+                }
+            } else if (frame.isText() || frame.isBinary() || frame.isContinuation()) {
+                session.onUpstreamMessage();
+            }
         }
         if (frame.type() == WebSocketFrameType.PONG || to.isClosed()) {
             // Pongs answer this hop's own pings; a side already closing takes no more data.
@@ -231,6 +282,76 @@ public final class WebSocketUpgrade {
         if (!upstream.isClosed()) {
             upstream.close(GOING_AWAY, "client gone");
         }
+        ended("client_gone");
+    }
+
+    /**
+     * A frame over the server-wide cap fails in the decoder, before any handler sees it: closed as too big (the
+     * cap is at least every route's limit), rather than the generic close the connection would get.
+     */
+    private void onClientFailure(Throwable failure) {
+        LOG.debug("client websocket failed (request {}): {}", exchange.requestId(), failure.toString());
+        if (failure instanceof CorruptedWebSocketFrameException corrupted && !finished && session != null
+                && WebSocketCloseStatus.MESSAGE_TOO_BIG.equals(corrupted.closeStatus())) {
+            session.onOversizedFrame();
+        }
+    }
+
+    /** The session's request to end the socket; it may come from any thread. */
+    private void closeFromSession(WebSocketClose close) {
+        if (Vertx.currentContext() == context) {
+            closeFor(close);
+        } else {
+            context.runOnContext(v -> closeFor(close));
+        }
+    }
+
+    private void closeFor(WebSocketClose close) {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        LOG.debug("closing websocket of request {} on route {}: {}", exchange.requestId(), exchange.routeId(),
+                close.text());
+        if (!client.isClosed()) {
+            client.close(close.code(), close.text());
+        }
+        if (!upstream.isClosed()) {
+            upstream.close(GOING_AWAY, close.text());
+        }
+        ended(close.label());
+    }
+
+    /**
+     * Runs once the relay is over, whichever way: stops the pings, frees the session's slots and counts the close.
+     *
+     * @param reason why it ended, for metrics; {@code null} when the socket never opened
+     */
+    private void ended(String reason) {
+        if (pingTimer >= 0) {
+            context.owner().cancelTimer(pingTimer);
+            pingTimer = -1;
+        }
+        if (session != null) {
+            session.end();
+        }
+        if (relaying) {
+            relaying = false;
+            metrics.webSocketClosed(routeLabel(), reason == null ? "error" : reason);
+        }
+    }
+
+    private String routeLabel() {
+        return exchange.routeId() != null ? exchange.routeId() : UNMATCHED;
+    }
+
+    private static ClientFrame kind(WebSocketFrameType type) {
+        return switch (type) {
+            case TEXT, BINARY -> ClientFrame.MESSAGE_START;
+            case CONTINUATION -> ClientFrame.CONTINUATION;
+            case PING -> ClientFrame.PING;
+            default -> ClientFrame.OTHER;
+        };
     }
 
     /** Ends a relay that cannot go on: both sides are closed and the reason is logged. */
@@ -244,6 +365,7 @@ public final class WebSocketUpgrade {
         if (!upstream.isClosed()) {
             upstream.close(GOING_AWAY, "gateway closed the relay");
         }
+        ended(clientCode == BAD_GATEWAY ? "upstream_lost" : "error");
     }
 
     private void closeUpstreamLike(ServerWebSocket gone) {
@@ -255,6 +377,7 @@ public final class WebSocketUpgrade {
         } else if (!upstream.isClosed()) {
             upstream.close(GOING_AWAY, "client gone");
         }
+        ended(null);
     }
 
     /** Closes {@code to} with a code and reason that came in a close frame. */
@@ -273,6 +396,7 @@ public final class WebSocketUpgrade {
     /** @return the problem's status */
     private int answer(HttpServerRequest request, Response problem) {
         finished = true;
+        ended(null);
         HttpServerResponse response = request.response();
         if (response.ended() || response.closed()) {
             return problem.status();

@@ -11,8 +11,8 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * The gateway's own endpoints under {@code /_bulwark/}: liveness, readiness (upstreams reachable, storage
- * answering) and
- * Prometheus metrics. They run as the terminal of the fallback chain, so they get a request id and the
+ * answering, each upstream's circuit breaker state; {@code DEGRADED} but still 200 while a breaker is not closed)
+ * and Prometheus metrics. They run as the terminal of the fallback chain, so they get a request id and the
  * security headers like every other answer. Thread-safe.
  */
 final class BuiltinEndpoints {
@@ -54,7 +54,8 @@ final class BuiltinEndpoints {
 
     private static Response ready(ReadinessProbe.Readiness readiness) {
         boolean allUp = readiness.ready();
-        StringBuilder json = new StringBuilder(64).append("{\"status\":\"").append(allUp ? "UP" : "DOWN")
+        String status = !allUp ? "DOWN" : readiness.degraded() ? "DEGRADED" : "UP";
+        StringBuilder json = new StringBuilder(64).append("{\"status\":\"").append(status)
                 .append("\",\"upstreams\":{");
         boolean first = true;
         for (Map.Entry<String, Boolean> upstream : readiness.upstreams().entrySet()) {
@@ -65,6 +66,16 @@ final class BuiltinEndpoints {
             // Upstream names come from the configuration, which only allows identifier-like keys.
             json.append('"').append(upstream.getKey().replace("\"", "")).append("\":\"")
                     .append(upstream.getValue() ? "UP" : "DOWN").append('"');
+        }
+        json.append("},\"circuits\":{");
+        first = true;
+        for (Map.Entry<String, String> circuit : readiness.circuits().entrySet()) {
+            if (!first) {
+                json.append(',');
+            }
+            first = false;
+            json.append('"').append(circuit.getKey().replace("\"", "")).append("\":\"").append(circuit.getValue())
+                    .append('"');
         }
         json.append("},\"storage\":\"").append(readiness.storage() ? "UP" : "DOWN").append("\"}");
         return noStore(Response.of(allUp ? 200 : 503, JSON, json.toString().getBytes(StandardCharsets.UTF_8)));

@@ -2,6 +2,8 @@ package dev.bulwark.gateway.server;
 
 import dev.bulwark.core.admin.AdminConfig;
 import dev.bulwark.core.config.ServerConfig;
+import dev.bulwark.core.routing.CompiledRoute;
+import dev.bulwark.core.websocket.WebSocketConfig;
 import dev.bulwark.gateway.proxy.HttpProxy;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -62,7 +64,7 @@ public final class GatewayVerticle extends VerticleBase {
     public Future<?> start() {
         ServerConfig config = runtime.routes().config().server();
         boolean main = listener == Listener.MAIN;
-        proxy = main ? new HttpProxy(vertx, runtime.upstreams()) : null;
+        proxy = main ? new HttpProxy(vertx, runtime.upstreamGuards(), largestWebSocketFrame()) : null;
         boolean builtinsHere = listener == Listener.BUILTINS || (main && config.adminPort() == null);
         AdminConfig admin = runtime.routes().config().admin();
         boolean adminApiHere = runtime.routes().adminRoute() != null && switch (listener) {
@@ -83,6 +85,18 @@ public final class GatewayVerticle extends VerticleBase {
         return Future.succeededFuture();
     }
 
+    /** @return the largest {@code websocket.maxFrameSize} of any route (the default where none is set) */
+    private int largestWebSocketFrame() {
+        long largest = WebSocketConfig.DEFAULT.maxFrameSize();
+        for (CompiledRoute route : runtime.routes().routes()) {
+            WebSocketConfig websocket = route.policy().websocket();
+            if (websocket != null) {
+                largest = Math.max(largest, websocket.maxFrameSize());
+            }
+        }
+        return (int) Math.min(largest, WebSocketConfig.MAX_FRAME_SIZE);
+    }
+
     private HttpServerOptions options(ServerConfig config) {
         HttpServerOptions options = new HttpServerOptions()
                 .setMaxHeaderSize(config.maxHeaderBytes() + HEADER_HEADROOM)
@@ -93,7 +107,10 @@ public final class GatewayVerticle extends VerticleBase {
                 .setHandle100ContinueAutomatically(false)
                 .setIdleTimeout(120)
                 // Lets the WebSocket relay answer with whichever subprotocol the upstream picked.
-                .setWebSocketSubProtocols(List.of("*"));
+                .setWebSocketSubProtocols(List.of("*"))
+                // Frames are decoded whole before the relay sees them, so the decoder's cap must admit the largest
+                // route limit; each route's own (smaller) limits and message sizes are enforced by the relay.
+                .setMaxWebSocketFrameSize(largestWebSocketFrame());
         if (config.tls() != null) {
             options.setSsl(true)
                     .setKeyCertOptions(new PemKeyCertOptions()

@@ -1,6 +1,7 @@
 package dev.bulwark.gateway.server;
 
 import dev.bulwark.core.config.UpstreamConfig;
+import dev.bulwark.gateway.proxy.UpstreamGuard;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClient;
@@ -19,10 +20,13 @@ import java.util.function.LongFunction;
 
 /**
  * Checks that every upstream accepts TCP connections and that the storage answers, for
- * {@code /_bulwark/health/ready}.
+ * {@code /_bulwark/health/ready}, and reports the state of each upstream's circuit breaker.
  *
- * <p>Results are cached for {@link #CACHE_MILLIS} so a busy probe endpoint cannot turn into a connection flood
- * against the upstreams. Thread-safe: concurrent callers share one check in flight.
+ * <p>Connection and storage results are cached for {@link #CACHE_MILLIS} so a busy probe endpoint cannot turn
+ * into a connection flood against the upstreams; breaker states are read live. An open breaker does not make the
+ * node unready: every node sees the same failing upstream, and taking them all out of rotation would turn one
+ * failing backend into a full outage. It makes the status {@code DEGRADED} instead. Thread-safe: concurrent
+ * callers share one check in flight.
  */
 final class ReadinessProbe {
 
@@ -34,20 +38,43 @@ final class ReadinessProbe {
     private final Clock clock;
     private final NetClient client;
     private final AtomicReference<Check> last = new AtomicReference<>();
+    private final Map<String, UpstreamGuard> guards;
 
     /**
      * @param storage answers whether the storage responds within the given milliseconds; never fails
+     * @param guards  each upstream's guard by name, for the breaker states
      */
     ReadinessProbe(Vertx vertx, List<UpstreamConfig> upstreams, LongFunction<CompletionStage<Boolean>> storage,
-                   Clock clock) {
+                   Clock clock, Map<String, UpstreamGuard> guards) {
+        this.guards = guards;
         this.upstreams = upstreams;
         this.storage = storage;
         this.clock = clock;
         this.client = vertx.createNetClient(new NetClientOptions().setConnectTimeout(CONNECT_TIMEOUT_MILLIS));
     }
 
-    /** @return whether each upstream (in configuration order) accepted a connection and the storage answered */
+    /**
+     * @return whether each upstream (in configuration order) accepted a connection and the storage answered, with
+     *     the breaker states as they are now
+     */
     CompletionStage<Readiness> check() {
+        return reachability().thenApply(reached -> new Readiness(reached.upstreams(), reached.storage(), circuits()));
+    }
+
+    /** @return each upstream's breaker state (those with a breaker), in configuration order */
+    private Map<String, String> circuits() {
+        Map<String, String> circuits = new LinkedHashMap<>();
+        for (UpstreamConfig upstream : upstreams) {
+            UpstreamGuard guard = guards.get(upstream.name());
+            String state = guard == null ? null : guard.circuitState();
+            if (state != null) {
+                circuits.put(upstream.name(), state);
+            }
+        }
+        return circuits;
+    }
+
+    private CompletionStage<Readiness> reachability() {
         long now = clock.millis();
         Check current = last.get();
         if (current != null && now - current.startedAt < CACHE_MILLIS) {
@@ -67,7 +94,7 @@ final class ReadinessProbe {
             for (int i = 0; i < upstreams.size(); i++) {
                 result.put(upstreams.get(i).name(), probes.get(i).succeeded() && probes.get(i).result());
             }
-            storageUp.thenAccept(up -> fresh.result.complete(new Readiness(result, up)));
+            storageUp.thenAccept(up -> fresh.result.complete(new Readiness(result, up, Map.of())));
         });
         return fresh.result;
     }
@@ -87,11 +114,17 @@ final class ReadinessProbe {
      *
      * @param upstreams each upstream's name mapped to whether it accepted a connection
      * @param storage   whether the storage answered
+     * @param circuits  each upstream with a circuit breaker mapped to its state ({@link UpstreamGuard#STATES})
      */
-    record Readiness(Map<String, Boolean> upstreams, boolean storage) {
+    record Readiness(Map<String, Boolean> upstreams, boolean storage, Map<String, String> circuits) {
 
         boolean ready() {
             return storage && !upstreams.containsValue(false);
+        }
+
+        /** @return whether a breaker is open or half-open: the node still serves, some upstream is failing */
+        boolean degraded() {
+            return circuits.values().stream().anyMatch(state -> !state.equals("closed"));
         }
     }
 

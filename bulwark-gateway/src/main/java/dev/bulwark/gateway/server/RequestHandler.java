@@ -9,10 +9,12 @@ import dev.bulwark.core.config.UpstreamConfig;
 import dev.bulwark.core.routing.NormalizedPath;
 import dev.bulwark.core.routing.PathNormalizer;
 import dev.bulwark.core.routing.RouteMatch;
+import dev.bulwark.core.shedding.Priority;
 import dev.bulwark.gateway.log.AccessLog;
 import dev.bulwark.gateway.proxy.HttpProxy;
 import dev.bulwark.gateway.proxy.UpstreamBody;
 import dev.bulwark.gateway.proxy.WebSocketUpgrade;
+import dev.bulwark.gateway.shedding.LoadShedder;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -34,8 +36,9 @@ import java.util.concurrent.CompletionStage;
 /**
  * Handles every request of one server on one event loop: builds the exchange (client address, host, the path
  * normalized once), picks the chain (the admin API's where this server serves it, a route's, or the fallback
- * chain for unmatched, refused and built-in paths), runs it and writes what comes back, streaming upstream
- * bodies.
+ * chain for unmatched, refused and built-in paths), takes a slot of the global concurrency limit for the route's
+ * priority class (built-in endpoints are {@link Priority#CRITICAL}; waiting, or shed with 503), runs the chain and
+ * writes what comes back, streaming upstream bodies. The slot is given back once the response is sent.
  *
  * <p>A filter that throws or fails is a bug: the client gets a 500 problem with the request id, never a stack
  * trace, and the failure is logged. Confined to its event loop; filters may complete on other threads, and
@@ -96,6 +99,7 @@ final class RequestHandler implements Handler<HttpServerRequest> {
         FilterChain chain = runtime.routes().fallbackChain();
         Chain terminal;
         String label = UNMATCHED;
+        Priority priority = Priority.NORMAL;
         // The admin API comes first where it is served: its prefix may lie under the built-ins' /_bulwark/.
         RouteMatch adminMatch = serveAdminApi && !normalized.isRefused()
                 ? runtime.routes().matchAdmin(normalized) : null;
@@ -106,6 +110,7 @@ final class RequestHandler implements Handler<HttpServerRequest> {
         } else if (adminMatch == null && serveBuiltins
                 && (path.startsWith(BuiltinEndpoints.PREFIX) || !serveRoutes)) {
             label = BUILTIN;
+            priority = Priority.CRITICAL;
             terminal = ex -> runtime.builtins().handle(exchange);
         } else {
             RouteMatch match = adminMatch != null || !serveRoutes ? adminMatch
@@ -114,31 +119,58 @@ final class RequestHandler implements Handler<HttpServerRequest> {
                 exchange.route(match.route().id(), match.pathParams());
                 chain = match.route().chain();
                 label = null;
+                if (match.route().policy().priority() != null) {
+                    priority = match.route().policy().priority();
+                }
                 terminal = match.route().handler() != null ? match.route().handler()
-                        : forwardTo(exchange, match.route().upstream());
+                        : forwardTo(exchange, match.route().upstream(), priority);
             } else if (serveRoutes && runtime.routes().fallbackUpstream() != null) {
-                terminal = forwardTo(exchange, runtime.routes().fallbackUpstream());
+                terminal = forwardTo(exchange, runtime.routes().fallbackUpstream(), priority);
             } else {
                 terminal = refusal(Reason.ROUTE_NOT_FOUND, "no route matches this request");
             }
         }
-        String metricsLabel = label;
+        LoadShedder shedder = runtime.shedder();
+        if (shedder == null) {
+            run(exchange, chain, terminal, label);
+        } else if (shedder.tryAcquire(priority)) {
+            exchange.admittedBy(shedder.limiter());
+            run(exchange, chain, terminal, label);
+        } else {
+            await(shedder, exchange, priority, chain, terminal, label);
+        }
+    }
+
+    /**
+     * Waits for a slot of the global concurrency limit. A shed request is answered through the fallback chain
+     * (request id, security headers), never its route's: its filters are work the gateway cannot afford now.
+     */
+    private void await(LoadShedder shedder, VertxExchange exchange, Priority priority, FilterChain chain,
+                       Chain terminal, String label) {
+        shedder.await(priority, context, () -> {
+            exchange.admittedBy(shedder.limiter());
+            run(exchange, chain, terminal, label);
+        }, cause -> run(exchange, runtime.routes().fallbackChain(),
+                ex -> CompletableFuture.completedFuture(shedder.refusal(exchange, priority, cause)), label));
+    }
+
+    private void run(VertxExchange exchange, FilterChain chain, Chain terminal, String label) {
         CompletionStage<Response> outcome;
         try {
             outcome = chain.run(exchange, terminal);
         } catch (RuntimeException bug) {
             outcome = CompletableFuture.failedFuture(bug);
         }
-        outcome.whenComplete((response, failure) -> onLoop(() -> respond(exchange, metricsLabel, response, failure)));
+        outcome.whenComplete((response, failure) -> onLoop(() -> respond(exchange, label, response, failure)));
     }
 
-    private Chain forwardTo(VertxExchange exchange, UpstreamConfig upstream) {
+    private Chain forwardTo(VertxExchange exchange, UpstreamConfig upstream, Priority priority) {
         return ex -> {
             if (Vertx.currentContext() == context) {
-                return proxy.forward(exchange, upstream);
+                return proxy.forward(exchange, upstream, priority);
             }
             CompletableFuture<Response> hopped = new CompletableFuture<>();
-            context.runOnContext(v -> proxy.forward(exchange, upstream).whenComplete((response, failure) -> {
+            context.runOnContext(v -> proxy.forward(exchange, upstream, priority).whenComplete((response, failure) -> {
                 if (failure != null) {
                     hopped.completeExceptionally(failure);
                 } else {
@@ -190,12 +222,13 @@ final class RequestHandler implements Handler<HttpServerRequest> {
             answer.headers().set("X-Content-Type-Options", "nosniff");
         }
         if (out.ended() || out.closed()) {
+            exchange.releaseAdmission();
             discard(answer);
             return;
         }
         Object handle = answer.streamedBody();
         if (handle instanceof WebSocketUpgrade upgrade) {
-            record(exchange, label, upgrade.accept(request), 0);
+            record(exchange, label, upgrade.accept(request, runtime.metrics()), 0);
             return;
         }
         out.setStatusCode(answer.status());
@@ -335,6 +368,7 @@ final class RequestHandler implements Handler<HttpServerRequest> {
     }
 
     private void record(VertxExchange exchange, String label, int status, long bytesOut) {
+        exchange.releaseAdmission();
         long nanos = System.nanoTime() - exchange.startNanos();
         String route = label != null ? label : exchange.routeId();
         Reason reason = exchange.lastReason();

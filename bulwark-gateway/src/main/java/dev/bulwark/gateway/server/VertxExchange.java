@@ -3,10 +3,12 @@ package dev.bulwark.gateway.server;
 import dev.bulwark.api.AttributeKey;
 import dev.bulwark.api.Exchange;
 import dev.bulwark.api.Headers;
+import dev.bulwark.api.Problem;
 import dev.bulwark.api.Reason;
 import dev.bulwark.api.BodyTooLargeException;
 import dev.bulwark.api.Response;
 import dev.bulwark.api.SecurityEventSink;
+import dev.bulwark.core.shedding.ConcurrencyLimiter;
 import dev.bulwark.gateway.proxy.UpstreamBody;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -51,6 +53,7 @@ public final class VertxExchange implements Exchange {
     private long bodyLimit = Long.MAX_VALUE;
     private Map<AttributeKey<?>, Object> attributes;
     private Reason lastReason;
+    private ConcurrencyLimiter admission;
     private boolean closeConnection;
     private CompletableFuture<byte[]> bodyRead;
     private Buffer bufferedBody;
@@ -98,6 +101,31 @@ public final class VertxExchange implements Exchange {
     /** @return the reason of the last security event emitted for this exchange, or {@code null} */
     public Reason lastReason() {
         return lastReason;
+    }
+
+    /**
+     * Refuses the request without a security event of its own, for refusals that come in floods and are reported
+     * in aggregate (load shedding, open circuit breakers); metrics still see the reason.
+     *
+     * @return the problem response, as {@link #refuse} builds it
+     */
+    public Response refuseSilently(Reason reason, String detail) {
+        lastReason = reason;
+        return Response.problem(Problem.of(reason, detail, requestId()));
+    }
+
+    /** Records that the request holds a slot of {@code limiter}, given back by {@link #releaseAdmission()}. */
+    void admittedBy(ConcurrencyLimiter limiter) {
+        this.admission = limiter;
+    }
+
+    /** Gives back the slot the request holds, if any; later calls do nothing. */
+    void releaseAdmission() {
+        ConcurrencyLimiter held = admission;
+        if (held != null) {
+            admission = null;
+            held.release();
+        }
     }
 
     /** @return whether the connection must be closed after the response (unread body left behind) */

@@ -404,8 +404,10 @@ class AdminApiTest {
         assertThat(orders.get("auth").get("mode").asText()).isEqualTo("required");
         assertThat(orders.get("access").get("roles").get("anyOf").toString()).isEqualTo("[\"MERCHANT\"]");
         assertThat(orders.get("bodyLimit").get("json").asLong()).isEqualTo(5L * 1024 * 1024);
+        assertThat(orders.get("priority").asText()).isEqualTo("normal");
         JsonNode self = byId.get("bulwark-admin");
         assertThat(self.get("local").asBoolean()).isTrue();
+        assertThat(self.get("priority").asText()).isEqualTo("high");
         assertThat(self.get("ipRules").get("route").get("allow").toString())
                 .isEqualTo("[\"127.0.0.0/8\",\"10.0.0.0/8\"]");
         assertThat(self.get("access").get("anyOf").get("permissions").toString()).isEqualTo("[\"bulwark:admin\"]");

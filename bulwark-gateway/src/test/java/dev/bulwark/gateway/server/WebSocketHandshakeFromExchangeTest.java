@@ -3,8 +3,15 @@ package dev.bulwark.gateway.server;
 import dev.bulwark.api.Headers;
 import dev.bulwark.api.SecurityEventSink;
 import dev.bulwark.core.config.UpstreamConfig;
+import dev.bulwark.core.shedding.LoadSheddingConfig;
+import dev.bulwark.core.shedding.Priority;
+import dev.bulwark.core.websocket.WebSocketConfig;
+import dev.bulwark.gateway.metrics.GatewayMetrics;
 import dev.bulwark.gateway.proxy.HttpProxy;
+import dev.bulwark.gateway.proxy.UpstreamGuard;
 import dev.bulwark.gateway.proxy.WebSocketUpgrade;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -63,7 +70,10 @@ class WebSocketHandshakeFromExchangeTest {
                         .setWebSocketSubProtocols(List.of("*")))
                 .requestHandler(request -> {
                     if (proxy[0] == null) {
-                        proxy[0] = new HttpProxy(vertx, List.of(target));
+                        proxy[0] = new HttpProxy(vertx, List.of(new UpstreamGuard(target, LoadSheddingConfig.DEFAULT,
+                                Clock.systemUTC(), SecurityEventSink.discard(),
+                                new GatewayMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)))),
+                                (int) WebSocketConfig.DEFAULT.maxFrameSize());
                     }
                     forward(request, proxy[0], target);
                 });
@@ -99,9 +109,9 @@ class WebSocketHandshakeFromExchangeTest {
         VertxExchange exchange = new VertxExchange(request, request.path(), request.path(), "127.0.0.1", false,
                 peer, false, peer, -1, Clock.systemUTC(), SecurityEventSink.discard(), System.nanoTime());
         removeBearerSubprotocol(exchange.requestHeaders());
-        proxy.forward(exchange, target).thenAccept(response -> {
+        proxy.forward(exchange, target, Priority.NORMAL).thenAccept(response -> {
             if (response.streamedBody() instanceof WebSocketUpgrade upgrade) {
-                upgrade.accept(request);
+                upgrade.accept(request, new GatewayMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)));
             } else {
                 request.response().setStatusCode(response.status()).end();
             }

@@ -1,0 +1,323 @@
+package dev.bulwark.core.waf;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import dev.bulwark.api.BodyTooLargeException;
+import dev.bulwark.api.Chain;
+import dev.bulwark.api.Exchange;
+import dev.bulwark.api.Problem;
+import dev.bulwark.api.Reason;
+import dev.bulwark.api.Response;
+import dev.bulwark.api.SecurityFilter;
+import dev.bulwark.api.Stage;
+import dev.bulwark.core.config.ConfigProblem;
+import dev.bulwark.core.waf.WafConfig.Check;
+import dev.bulwark.core.waf.WafConfig.Mode;
+import dev.bulwark.core.waf.WafConfig.OversizedBody;
+import dev.bulwark.core.waf.WafConfig.Target;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+
+/**
+ * Injection screening (a small WAF) at {@link Stage#RATE_LIMIT}, after the route's rate-limit tiers (so a flood is
+ * refused before any value is inspected) and before authentication: runs the route's {@link WafConfig#checks()}
+ * (SQL injection, XSS, path traversal, command injection) over the route's {@link WafConfig#targets()}.
+ *
+ * <p>What is inspected, each value also URL-decoded once more when it still holds escapes ({@link Detectors}):
+ * <ul>
+ *   <li><b>path</b>: each segment of the normalized (once-decoded) path;</li>
+ *   <li><b>query</b>: each parameter's name and value, form-decoded ({@code +} is a space);</li>
+ *   <li><b>headers</b>: every header value except credentials and protocol headers ({@link #SKIPPED_HEADERS});</li>
+ *   <li><b>body</b>: JSON bodies ({@code application/json}, {@code +json}) walked with Jackson's streaming parser,
+ *       every object key and string value; form bodies ({@code application/x-www-form-urlencoded}) field by field.
+ *       Other content types (multipart, binary, text) are not inspected. The body is read into memory within the
+ *       route's body limit and then forwarded exactly as read, the mechanism webhook and tenant rules use.</li>
+ * </ul>
+ *
+ * <p>A detection in {@link Mode#BLOCK} refuses with {@code 403} {@link Reason#INJECTION_DETECTED}, whose detail
+ * never echoes the request; in {@link Mode#LOG} the request passes. Either way one event names the check, the target
+ * and the parameter (the value itself is redacted to its length). The first detection ends the inspection.
+ *
+ * <p>Bodies larger than {@code maxBodyInspection}: in block mode with {@link OversizedBody#BLOCK} they are refused
+ * with {@code 413} as soon as the limit is passed (a declared length is refused before reading, an undeclared one
+ * is never buffered beyond the limit); otherwise they are forwarded uninspected. A JSON body that does not parse is
+ * refused with {@code 400} {@link Reason#MALFORMED_REQUEST} in block mode, since a lenient backend parser might
+ * read values the WAF never saw, and forwarded in log mode. Thread-safe.
+ */
+public final class WafFilter implements SecurityFilter {
+
+    /** The {@code source} of this filter's events. */
+    public static final String SOURCE = "waf";
+    /** What clients see on a block: nothing about what matched. */
+    static final String PUBLIC_DETAIL = "request blocked by injection screening";
+    /** Credentials (opaque, and never to be logged) and protocol headers the gateway already validates. */
+    static final Set<String> SKIPPED_HEADERS = Set.of("authorization", "proxy-authorization", "host",
+            "content-length", "content-type", "transfer-encoding", "connection", "upgrade", "te", "accept",
+            "accept-encoding", "accept-language", "sec-websocket-key", "sec-websocket-version",
+            "sec-websocket-extensions", "sec-websocket-protocol", "if-match", "if-none-match");
+    private static final int MAX_SHOWN_NAME = 64;
+
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+
+    private final boolean block;
+    private final Set<Target> targets;
+    private final Detectors detectors;
+    private final Exclusions exclusions;
+    private final long maxBody;
+    private final boolean refuseOversized;
+
+    /** @throws IllegalArgumentException naming the first problem {@link WafConfig#problems} reports */
+    public WafFilter(WafConfig config) {
+        List<ConfigProblem> problems = WafConfig.problems(config, "waf");
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(problems.getFirst().toString());
+        }
+        if (!config.enabled()) {
+            throw new IllegalArgumentException("waf is off; build no filter for it");
+        }
+        this.block = config.mode() == Mode.BLOCK;
+        this.targets = config.targets();
+        this.detectors = new Detectors(config.checks());
+        this.exclusions = new Exclusions(config.exclude());
+        this.maxBody = config.maxBodyInspection();
+        this.refuseOversized = block && config.oversizedBody() == OversizedBody.BLOCK;
+    }
+
+    /** One detection: which check fired on which parameter of which target. */
+    record Finding(Check check, Target target, String parameter, int length) {
+    }
+
+    @Override
+    public Stage stage() {
+        return Stage.RATE_LIMIT;
+    }
+
+    @Override
+    public CompletionStage<Response> filter(Exchange exchange, Chain chain) {
+        Finding finding = inspectHead(exchange);
+        if (finding != null) {
+            return decide(exchange, chain, finding);
+        }
+        BodyKind kind = targets.contains(Target.BODY) && !exchange.isWebSocketUpgrade() && hasBody(exchange)
+                ? BodyKind.of(exchange) : BodyKind.NONE;
+        if (kind == BodyKind.NONE) {
+            return chain.proceed(exchange);
+        }
+        if (exchange.contentLength() > maxBody) {
+            return refuseOversized ? tooLarge(exchange) : chain.proceed(exchange);
+        }
+        if (refuseOversized) {
+            exchange.bodyLimit(Math.min(exchange.bodyLimit(), maxBody));
+        }
+        return exchange.body().handle((body, failure) -> {
+            if (failure != null) {
+                Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure;
+                if (cause instanceof BodyTooLargeException) {
+                    return tooLarge(exchange);
+                }
+                return CompletableFuture.<Response>failedFuture(cause);
+            }
+            if (body.length > maxBody) {
+                return chain.proceed(exchange);
+            }
+            Finding inBody;
+            try {
+                inBody = kind == BodyKind.JSON ? inspectJson(body) : inspectForm(body);
+            } catch (IOException malformed) {
+                if (!block) {
+                    return chain.proceed(exchange);
+                }
+                return CompletableFuture.completedFuture(exchange.refuse(Reason.MALFORMED_REQUEST, SOURCE,
+                        "the request body is not valid json"));
+            }
+            return inBody == null ? chain.proceed(exchange) : decide(exchange, chain, inBody);
+        }).thenCompose(Function.identity());
+    }
+
+    private CompletionStage<Response> decide(Exchange exchange, Chain chain, Finding finding) {
+        String detail = finding.check().key() + " in " + describe(finding) + " (value redacted, " + finding.length()
+                + " characters)";
+        if (block) {
+            exchange.emit(Reason.INJECTION_DETECTED, SOURCE, detail);
+            return CompletableFuture.completedFuture(Response.problem(
+                    Problem.of(Reason.INJECTION_DETECTED, PUBLIC_DETAIL, exchange.requestId())));
+        }
+        exchange.emit(Reason.INJECTION_DETECTED, SOURCE, detail + "; log mode, passed");
+        return chain.proceed(exchange);
+    }
+
+    private static CompletionStage<Response> tooLarge(Exchange exchange) {
+        return CompletableFuture.completedFuture(exchange.refuse(Reason.BODY_TOO_LARGE, SOURCE,
+                "request body exceeds the injection screening limit"));
+    }
+
+    /** @return e.g. {@code query parameter "q"}, with the name cut and stripped of anything unsafe to log */
+    private static String describe(Finding finding) {
+        return switch (finding.target()) {
+            case PATH -> "the path";
+            case QUERY -> "query parameter " + shown(finding.parameter());
+            case HEADERS -> "header " + shown(finding.parameter());
+            case BODY -> "body field " + shown(finding.parameter());
+        };
+    }
+
+    private static String shown(String name) {
+        StringBuilder out = new StringBuilder("\"");
+        for (int i = 0; i < name.length() && i < MAX_SHOWN_NAME; i++) {
+            char c = name.charAt(i);
+            out.append(c >= 0x20 && c < 0x7f && c != '"' && c != '\\' ? c : '?');
+        }
+        return out.append(name.length() > MAX_SHOWN_NAME ? "...\"" : "\"").toString();
+    }
+
+    // ---- head: path, query, headers ----
+
+    private Finding inspectHead(Exchange exchange) {
+        if (targets.contains(Target.PATH) && !exclusions.path()) {
+            String path = exchange.path();
+            int start = 1;
+            while (start <= path.length()) {
+                int end = path.indexOf('/', start);
+                end = end < 0 ? path.length() : end;
+                Finding finding = check(path.substring(start, end), Target.PATH, "path");
+                if (finding != null) {
+                    return finding;
+                }
+                start = end + 1;
+            }
+        }
+        if (targets.contains(Target.QUERY) && exchange.rawQuery() != null) {
+            Finding finding = inspectPairs(exchange.rawQuery(), Target.QUERY);
+            if (finding != null) {
+                return finding;
+            }
+        }
+        if (targets.contains(Target.HEADERS)) {
+            Finding[] found = {null};
+            exchange.requestHeaders().forEach((name, value) -> {
+                if (found[0] == null) {
+                    String lower = name.toLowerCase(Locale.ROOT);
+                    if (!SKIPPED_HEADERS.contains(lower) && !exclusions.header(lower)) {
+                        found[0] = check(value, Target.HEADERS, name);
+                    }
+                }
+            });
+            return found[0];
+        }
+        return null;
+    }
+
+    /** Query strings and form bodies: {@code name=value} pairs joined by {@code &}, names checked too. */
+    private Finding inspectPairs(String encoded, Target target) {
+        int start = 0;
+        while (start <= encoded.length()) {
+            int end = encoded.indexOf('&', start);
+            end = end < 0 ? encoded.length() : end;
+            int equals = encoded.indexOf('=', start);
+            boolean hasValue = equals >= 0 && equals < end;
+            String name = Detectors.percentDecode(encoded.substring(start, hasValue ? equals : end), true);
+            boolean excluded = target == Target.QUERY ? exclusions.query(name) : exclusions.body(name);
+            if (!excluded) {
+                Finding finding = check(name, target, name);
+                if (finding == null && hasValue) {
+                    finding = check(Detectors.percentDecode(encoded.substring(equals + 1, end), true), target, name);
+                }
+                if (finding != null) {
+                    return finding;
+                }
+            }
+            start = end + 1;
+        }
+        return null;
+    }
+
+    private Finding check(String value, Target target, String parameter) {
+        Check check = detectors.detect(value);
+        return check == null ? null : new Finding(check, target, parameter, value.length());
+    }
+
+    // ---- body ----
+
+    private enum BodyKind {
+        NONE, JSON, FORM;
+
+        /** Any JSON content type wins, then form; a backend might honour any one of several. */
+        static BodyKind of(Exchange exchange) {
+            BodyKind kind = NONE;
+            for (String value : exchange.requestHeaders().getAll("Content-Type")) {
+                int semicolon = value.indexOf(';');
+                String type = (semicolon < 0 ? value : value.substring(0, semicolon)).strip().toLowerCase(Locale.ROOT);
+                if (type.equals("application/json") || type.endsWith("+json")) {
+                    return JSON;
+                }
+                if (type.equals("application/x-www-form-urlencoded")) {
+                    kind = FORM;
+                }
+            }
+            return kind;
+        }
+    }
+
+    private static boolean hasBody(Exchange exchange) {
+        return exchange.contentLength() > 0
+                || (exchange.contentLength() < 0 && exchange.requestHeaders().contains("Transfer-Encoding"));
+    }
+
+    private Finding inspectForm(byte[] body) {
+        return inspectPairs(new String(body, StandardCharsets.UTF_8), Target.BODY);
+    }
+
+    /**
+     * @return the first detection among the document's keys and string values
+     * @throws IOException when the body is not one well-formed JSON document
+     */
+    private Finding inspectJson(byte[] body) throws IOException {
+        if (body.length == 0) {
+            return null;
+        }
+        try (JsonParser parser = JSON.createParser(body)) {
+            JsonToken token;
+            while ((token = parser.nextToken()) != null) {
+                if (token == JsonToken.FIELD_NAME || token == JsonToken.VALUE_STRING) {
+                    String path = path(parser.getParsingContext());
+                    if (!exclusions.body(path)) {
+                        Finding finding = check(parser.getText(), Target.BODY, path);
+                        if (finding != null) {
+                            return finding;
+                        }
+                    }
+                }
+            }
+            if (parser.getParsingContext().getParent() != null) {
+                throw new IOException("truncated json");
+            }
+        }
+        return null;
+    }
+
+    /** @return the value's path as exclusions write it: {@code $.items[*].note} */
+    private static String path(JsonStreamContext context) {
+        if (context == null || context.inRoot()) {
+            return "$";
+        }
+        String parent = path(context.getParent());
+        if (context.inArray()) {
+            return parent + "[*]";
+        }
+        String name = context.getCurrentName();
+        return name == null ? parent : parent + "." + name;
+    }
+}
