@@ -16,8 +16,10 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -131,6 +133,24 @@ class UpstreamResilienceTest {
 
         assertThat(refused.statusCode()).isEqualTo(503);
         assertThat(refused.body()).contains("upstream-circuit-open");
+    }
+
+    @Test
+    void clientsThatAbandonTheirUploadsCannotOpenTheBreaker() throws Exception {
+        start(backend -> breaker(4).apply(backend).maxConcurrent(10), null);
+
+        for (int i = 1; i <= 4; i++) {
+            try (Socket client = new Socket("127.0.0.1", gateway.baseUri().getPort())) {
+                client.getOutputStream().write(("POST /upload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000\r\n"
+                        + "\r\nonly part of it").getBytes(StandardCharsets.US_ASCII));
+                int arrived = i;
+                await(() -> upstream.arrivals("/upload") == arrived);
+            }
+            await(() -> "0.0".equals(metric("bulwark_upstream_inflight_requests", "upstream=\"backend\"")));
+        }
+
+        assertThat(get(gateway, "/ok").statusCode()).as("the upstream never failed").isEqualTo(200);
+        assertThat(transitions()).isEmpty();
     }
 
     @Test

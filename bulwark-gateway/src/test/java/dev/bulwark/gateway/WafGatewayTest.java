@@ -194,6 +194,28 @@ class WafGatewayTest {
     }
 
     @Test
+    void aBodyWithoutALengthOverHttp2IsInspectedToo() throws Exception {
+        java.net.http.HttpClient http2 = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_2).build();
+        // The first request upgrades the connection (h2c); the next one is a stream, its body of unknown length.
+        assertThat(http2.send(HttpRequest.newBuilder(gateway.baseUri().resolve("/products")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        upstream.next();
+        byte[] body = "{\"id\":\"1' OR '1'='1\"}".getBytes(StandardCharsets.UTF_8);
+
+        HttpResponse<String> response = http2.send(HttpRequest.newBuilder(gateway.baseUri().resolve("/orders"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body)))
+                .build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.version()).isEqualTo(java.net.http.HttpClient.Version.HTTP_2);
+        assertBlocked(response, "sqli", "body field \"$.id\"");
+        assertThat(CLIENT.send(HttpRequest.newBuilder(gateway.baseUri().resolve("/products"))
+                .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString())
+                .statusCode()).as("an HTTP/1.1 request without a body still passes").isEqualTo(200);
+    }
+
+    @Test
     void otherContentTypesAreForwardedUninspected() throws Exception {
         assertThat(post("/orders", "text/plain", "1' or '1'='1").statusCode()).isEqualTo(200);
         assertThat(upstream.next().bodyBytes()).isEqualTo(12);

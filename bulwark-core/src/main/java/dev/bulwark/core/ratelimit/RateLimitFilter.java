@@ -32,7 +32,8 @@ import java.util.concurrent.CompletionStage;
  * {@link Reason#RATE_LIMIT_STORE_UNAVAILABLE} event, {@code ALLOW} skips the tier and still emits that event,
  * so metrics show it.
  *
- * <p>Built once per route; stateless and thread-safe. Time comes from the exchange's clock.
+ * <p>The in-memory store is asked directly, without a stage per tier; other stores through their stages. Built
+ * once per route; stateless and thread-safe. Time comes from the exchange's clock.
  */
 public final class RateLimitFilter implements SecurityFilter {
 
@@ -40,7 +41,11 @@ public final class RateLimitFilter implements SecurityFilter {
 
     private final RateLimitTier[] tiers;
     private final RateLimitStore store;
+    /** The store when it is the in-memory one, whose decisions are taken without stages; else {@code null}. */
+    private final InMemoryRateLimitStore memory;
     private final String policyHeader;
+    /** Each tier's {@code X-RateLimit-Limit} value. */
+    private final String[] limitHeaders;
     private final Stage stage;
 
     /**
@@ -58,7 +63,9 @@ public final class RateLimitFilter implements SecurityFilter {
         }
         this.tiers = tiers.toArray(RateLimitTier[]::new);
         this.store = Objects.requireNonNull(store, "store");
+        this.memory = store instanceof InMemoryRateLimitStore inMemory ? inMemory : null;
         this.policyHeader = String.join(", ", tiers.stream().map(RateLimitTier::policyItem).toList());
+        this.limitHeaders = tiers.stream().map(tier -> Long.toString(tier.rule().limit())).toArray(String[]::new);
         this.stage = tiers.stream().anyMatch(RateLimitTier::needsIdentity) ? Stage.IDENTIFIED_RATE_LIMIT
                 : Stage.RATE_LIMIT;
     }
@@ -81,46 +88,84 @@ public final class RateLimitFilter implements SecurityFilter {
     @Override
     public CompletionStage<Response> filter(Exchange exchange, Chain chain) {
         long now = exchange.clock().millis();
-        return check(exchange, chain, now, new RateLimitDecision[tiers.length], 0);
+        RateLimitDecision[] decisions = new RateLimitDecision[tiers.length];
+        if (memory == null) {
+            return check(exchange, chain, now, decisions, 0);
+        }
+        for (int i = 0; i < tiers.length; i++) {
+            Response refusal = record(exchange, i, decideInMemory(tiers[i], exchange, now), decisions, now);
+            if (refusal != null) {
+                return CompletableFuture.completedFuture(refusal);
+            }
+        }
+        return proceed(exchange, chain, decisions, now);
     }
 
     /**
-     * Checks tier {@code index} and, when it allows, the next one. Tiers are checked in order and the first
-     * refusal stops the walk, so a client refused by a narrow tier does not use up a broad one shared with
-     * everybody else.
+     * Checks tier {@code index} and, when it allows, the next one, through the store's stages. Tiers are checked
+     * in order and the first refusal stops the walk, so a client refused by a narrow tier does not use up a broad
+     * one shared with everybody else.
      */
     private CompletionStage<Response> check(Exchange exchange, Chain chain, long now, RateLimitDecision[] decisions,
                                             int index) {
         if (index == tiers.length) {
-            return chain.proceed(exchange).thenApply(response -> {
-                addHeaders(response.headers(), decisions, -1, now);
-                return response;
-            });
+            return proceed(exchange, chain, decisions, now);
         }
-        RateLimitTier tier = tiers[index];
-        return acquire(tier, exchange, now).thenCompose(decision -> {
-            if (decision == null) {
-                if (tier.onStoreFailure() == OnStoreFailure.DENY) {
-                    Response refusal = exchange.refuse(Reason.RATE_LIMIT_STORE_UNAVAILABLE, SOURCE,
-                            "rate limit \"" + tier.name() + "\" cannot be checked right now");
-                    addHeaders(refusal.headers(), decisions, -1, now);
-                    return CompletableFuture.completedFuture(refusal);
-                }
-                exchange.emit(Reason.RATE_LIMIT_STORE_UNAVAILABLE, SOURCE, "rate limit \"" + tier.name()
-                        + "\" not checked: store unavailable, allowed by onStoreFailure: allow");
-                return check(exchange, chain, now, decisions, index + 1);
-            }
-            decisions[index] = decision;
-            if (decision.allowed()) {
-                return check(exchange, chain, now, decisions, index + 1);
-            }
-            long retryAfter = seconds(decision.retryAfterMillis());
-            Response refusal = exchange.refuse(Reason.RATE_LIMITED, SOURCE, "rate limit \"" + tier.name()
-                    + "\" exceeded; retry after " + retryAfter + "s");
-            refusal.headers().set("Retry-After", Long.toString(retryAfter));
-            addHeaders(refusal.headers(), decisions, index, now);
-            return CompletableFuture.completedFuture(refusal);
+        return acquire(tiers[index], exchange, now).thenCompose(decision -> {
+            Response refusal = record(exchange, index, decision, decisions, now);
+            return refusal != null ? CompletableFuture.completedFuture(refusal)
+                    : check(exchange, chain, now, decisions, index + 1);
         });
+    }
+
+    /** Passes the request on, then writes the rate-limit fields into its response. */
+    private CompletionStage<Response> proceed(Exchange exchange, Chain chain, RateLimitDecision[] decisions,
+                                              long now) {
+        return chain.proceed(exchange).thenApply(response -> {
+            addHeaders(response.headers(), decisions, -1, now);
+            return response;
+        });
+    }
+
+    /**
+     * Records tier {@code index}'s decision.
+     *
+     * @param decision the store's decision, or {@code null} when it could not decide
+     * @return the refusal the decision calls for, or {@code null} to go on to the next tier
+     */
+    private Response record(Exchange exchange, int index, RateLimitDecision decision, RateLimitDecision[] decisions,
+                            long now) {
+        RateLimitTier tier = tiers[index];
+        if (decision == null) {
+            if (tier.onStoreFailure() == OnStoreFailure.DENY) {
+                Response refusal = exchange.refuse(Reason.RATE_LIMIT_STORE_UNAVAILABLE, SOURCE,
+                        "rate limit \"" + tier.name() + "\" cannot be checked right now");
+                addHeaders(refusal.headers(), decisions, -1, now);
+                return refusal;
+            }
+            exchange.emit(Reason.RATE_LIMIT_STORE_UNAVAILABLE, SOURCE, "rate limit \"" + tier.name()
+                    + "\" not checked: store unavailable, allowed by onStoreFailure: allow");
+            return null;
+        }
+        decisions[index] = decision;
+        if (decision.allowed()) {
+            return null;
+        }
+        long retryAfter = seconds(decision.retryAfterMillis());
+        Response refusal = exchange.refuse(Reason.RATE_LIMITED, SOURCE, "rate limit \"" + tier.name()
+                + "\" exceeded; retry after " + retryAfter + "s");
+        refusal.headers().set("Retry-After", Long.toString(retryAfter));
+        addHeaders(refusal.headers(), decisions, index, now);
+        return refusal;
+    }
+
+    /** @return the in-memory store's decision for the tier, or {@code null} when it threw */
+    private RateLimitDecision decideInMemory(RateLimitTier tier, Exchange exchange, long now) {
+        try {
+            return memory.decide(tier.key(exchange), tier.rule(), now, 1);
+        } catch (RuntimeException storeFailure) {
+            return null;
+        }
     }
 
     /** @return the tier's decision, or {@code null} when the store could not decide */
@@ -162,7 +207,7 @@ public final class RateLimitFilter implements SecurityFilter {
         }
         headers.set("RateLimit", current.toString());
         RateLimitDecision decision = decisions[closest];
-        headers.set("X-RateLimit-Limit", Long.toString(tiers[closest].rule().limit()));
+        headers.set("X-RateLimit-Limit", limitHeaders[closest]);
         headers.set("X-RateLimit-Remaining", Long.toString(decision.remaining()));
         headers.set("X-RateLimit-Reset", Long.toString((now + decision.resetAfterMillis() + 999) / 1000));
     }

@@ -221,9 +221,14 @@ public final class TenantFilter implements SecurityFilter {
         return false;
     }
 
+    /**
+     * A body of unknown length counts when the request is chunked or, since HTTP/2 has no
+     * {@code Transfer-Encoding}, when it declares a content type.
+     */
     private static boolean hasBody(Exchange exchange) {
-        return exchange.contentLength() > 0
-                || (exchange.contentLength() < 0 && exchange.requestHeaders().contains("Transfer-Encoding"));
+        long length = exchange.contentLength();
+        return length > 0 || (length < 0 && (exchange.requestHeaders().contains("Transfer-Encoding")
+                || exchange.requestHeaders().contains("Content-Type")));
     }
 
     /** Any JSON content type counts: a backend might honour any one of several. */

@@ -19,10 +19,13 @@ final class Exclusions {
     private final Set<String> query = new HashSet<>();
     private final Set<String> headers = new HashSet<>();
     private final Set<String> body = new HashSet<>();
+    /** Levels of the deepest excluded JSON path ({@code $.items[*].note}: 3); -1 when none is excluded. */
+    private final int deepestJsonPath;
 
     /** @param entries validated entries ({@link #problem} returned {@code null} for each) */
     Exclusions(List<String> entries) {
         boolean wholePath = false;
+        int deepest = -1;
         for (String entry : entries) {
             int colon = entry.indexOf(':');
             String target = colon < 0 ? entry : entry.substring(0, colon);
@@ -31,10 +34,19 @@ final class Exclusions {
                 case "path" -> wholePath = true;
                 case "query" -> query.add(name);
                 case "header" -> headers.add(name.toLowerCase(Locale.ROOT));
-                default -> body.add(name.startsWith("$") ? JsonPaths.normalize(name) : name);
+                default -> {
+                    if (name.startsWith("$")) {
+                        String json = JsonPaths.normalize(name);
+                        body.add(json);
+                        deepest = Math.max(deepest, (int) json.chars().filter(c -> c == '.' || c == '[').count());
+                    } else {
+                        body.add(name);
+                    }
+                }
             }
         }
         this.path = wholePath;
+        this.deepestJsonPath = deepest;
     }
 
     /** @return why {@code entry} is not a valid exclusion, or {@code null} when it is */
@@ -71,6 +83,11 @@ final class Exclusions {
 
     boolean header(String lowerCaseName) {
         return headers.contains(lowerCaseName);
+    }
+
+    /** @return whether a JSON value nested {@code depth} levels deep may be excluded at all */
+    boolean mayExcludeJsonAt(int depth) {
+        return depth <= deepestJsonPath;
     }
 
     /** @param name a form field name, or a JSON value's path as {@link JsonPaths} writes it */

@@ -271,9 +271,12 @@ public final class WafFilter implements SecurityFilter {
         }
     }
 
+    /**
+     * Without a declared length a body may still come: chunked over HTTP/1.1, or simply undeclared over HTTP/2,
+     * which has no {@code Transfer-Encoding}. An HTTP/1.1 request with neither reads as empty.
+     */
     private static boolean hasBody(Exchange exchange) {
-        return exchange.contentLength() > 0
-                || (exchange.contentLength() < 0 && exchange.requestHeaders().contains("Transfer-Encoding"));
+        return exchange.contentLength() != 0 && exchange.requestHeaders().contains("Content-Type");
     }
 
     private Finding inspectForm(byte[] body) {
@@ -292,12 +295,15 @@ public final class WafFilter implements SecurityFilter {
             JsonToken token;
             while ((token = parser.nextToken()) != null) {
                 if (token == JsonToken.FIELD_NAME || token == JsonToken.VALUE_STRING) {
-                    String path = path(parser.getParsingContext());
-                    if (!exclusions.body(path)) {
-                        Finding finding = check(parser.getText(), Target.BODY, path);
-                        if (finding != null) {
-                            return finding;
-                        }
+                    // A path costs its depth squared to build: only where an exclusion could match, or to report.
+                    JsonStreamContext context = parser.getParsingContext();
+                    if (exclusions.mayExcludeJsonAt(context.getNestingDepth()) && exclusions.body(path(context))) {
+                        continue;
+                    }
+                    String value = parser.getText();
+                    Check check = detectors.detect(value);
+                    if (check != null) {
+                        return new Finding(check, Target.BODY, path(context), value.length());
                     }
                 }
             }

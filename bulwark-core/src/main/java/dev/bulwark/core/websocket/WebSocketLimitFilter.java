@@ -9,6 +9,7 @@ import dev.bulwark.api.Response;
 import dev.bulwark.api.SecurityFilter;
 import dev.bulwark.api.Stage;
 import dev.bulwark.api.store.RateLimitRule;
+import dev.bulwark.core.ratelimit.KeySource;
 
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -40,6 +41,8 @@ public final class WebSocketLimitFilter implements SecurityFilter {
     private final WebSocketConnections connections;
     private final RateLimitRule perConnection;
     private final RateLimitRule perUser;
+    /** An IPv6 client counts by its /64, as rate limits key it: one host usually owns the whole network. */
+    private final KeySource address = KeySource.parse(KeySource.IP);
 
     /**
      * @param routeId     the route, naming it in counts and keys
@@ -74,7 +77,7 @@ public final class WebSocketLimitFilter implements SecurityFilter {
         if (!exchange.isWebSocketUpgrade()) {
             return chain.proceed(exchange);
         }
-        String addressKey = "ip " + routeId + " " + exchange.clientIp();
+        String addressKey = "ip " + routeId + " " + address.value(exchange);
         if (!connections.take(addressKey, config.maxConnectionsPerIp())) {
             return refuse(exchange, "client address already holds " + config.maxConnectionsPerIp()
                     + " websockets on this route");

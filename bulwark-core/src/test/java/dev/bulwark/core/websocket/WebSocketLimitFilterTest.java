@@ -54,6 +54,18 @@ class WebSocketLimitFilterTest {
     }
 
     @Test
+    void anIpv6ClientCountsByItsSlash64() {
+        admit("2001:db8:1:2::1", null);
+        admit("2001:db8:1:2::2", null);
+        admit("2001:db8:1:2:aaaa::3", null);
+        TestExchange fourth = upgrade("2001:db8:1:2:ffff:ffff:ffff:ffff", null);
+
+        Problems.assertRefused(Chains.run(fourth, upgraded, filter), fourth, Reason.WEBSOCKET_CONNECTION_LIMIT);
+        assertThat(Chains.run(upgrade("2001:db8:1:3::1", null), upgraded, filter).status())
+                .as("the next /64 has its own cap").isEqualTo(101);
+    }
+
+    @Test
     void aUserOverTheirCapIsRefusedFromAnyAddress() {
         admit("203.0.113.1", "alice");
         admit("203.0.113.2", "alice");

@@ -258,6 +258,8 @@ public final class Demo implements AutoCloseable {
                                 + " $KEY\" " + base + "/api/orders"),
                 new TourStep("Path traversal is refused before routing, with a problem+json body",
                         "curl -si --path-as-is '" + base + "/api/../../etc/passwd'"),
+                new TourStep("A scanner's user agent is refused on every route but health (403), before any token check",
+                        "curl -si -A 'sqlmap/1.8.4#stable (https://sqlmap.org)' " + base + "/api/products"),
                 new TourStep("A CORS preflight from an allowed origin is answered at the edge",
                         "curl -si -X OPTIONS " + base + "/api/products -H 'Origin: http://localhost:3000'"
                                 + " -H 'Access-Control-Request-Method: POST'"),

@@ -466,7 +466,15 @@ public final class HttpProxy {
                 out.end();
                 out.idleTimeout(responseTimeoutMillis);
             });
-            in.exceptionHandler(failure -> out.reset());
+            in.exceptionHandler(failure -> {
+                // The client's fault (gone mid-body, or a broken body): answered first, so the reset that follows
+                // is not counted against the upstream's breaker.
+                if (!result.isDone()) {
+                    result.complete(exchange.refuseSilently(Reason.MALFORMED_REQUEST,
+                            "the request body ended before it was complete"));
+                }
+                out.reset();
+            });
             if ("100-continue".equalsIgnoreCase(in.headers().get("Expect"))) {
                 // Only now, after every filter accepted the request, is the client invited to send its body.
                 in.response().writeContinue();

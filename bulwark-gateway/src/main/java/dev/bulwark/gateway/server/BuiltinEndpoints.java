@@ -18,6 +18,8 @@ import java.util.concurrent.CompletionStage;
 final class BuiltinEndpoints {
 
     static final String PREFIX = "/_bulwark/";
+    /** The health endpoints: served first under overload, as {@link dev.bulwark.core.shedding.Priority#CRITICAL}. */
+    static final String HEALTH_PREFIX = "/_bulwark/health/";
     private static final byte[] LIVE = "{\"status\":\"UP\"}".getBytes(StandardCharsets.UTF_8);
     private static final String JSON = "application/json";
 

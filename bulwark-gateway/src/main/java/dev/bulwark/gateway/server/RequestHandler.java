@@ -110,7 +110,7 @@ final class RequestHandler implements Handler<HttpServerRequest> {
         } else if (adminMatch == null && serveBuiltins
                 && (path.startsWith(BuiltinEndpoints.PREFIX) || !serveRoutes)) {
             label = BUILTIN;
-            priority = Priority.CRITICAL;
+            priority = path.startsWith(BuiltinEndpoints.HEALTH_PREFIX) ? Priority.CRITICAL : Priority.NORMAL;
             terminal = ex -> runtime.builtins().handle(exchange);
         } else {
             RouteMatch match = adminMatch != null || !serveRoutes ? adminMatch
@@ -161,7 +161,14 @@ final class RequestHandler implements Handler<HttpServerRequest> {
         } catch (RuntimeException bug) {
             outcome = CompletableFuture.failedFuture(bug);
         }
-        outcome.whenComplete((response, failure) -> onLoop(() -> respond(exchange, label, response, failure)));
+        outcome.whenComplete((response, failure) -> onLoop(() -> {
+            try {
+                respond(exchange, label, response, failure);
+            } catch (RuntimeException bug) {
+                exchange.releaseAdmission(); // a slot lost here would be lost for good
+                throw bug;
+            }
+        }));
     }
 
     private Chain forwardTo(VertxExchange exchange, UpstreamConfig upstream, Priority priority) {

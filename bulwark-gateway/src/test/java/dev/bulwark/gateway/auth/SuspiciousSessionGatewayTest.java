@@ -165,14 +165,14 @@ class SuspiciousSessionGatewayTest {
     }
 
     @Test
-    void anAttackToolsUserAgentOnASignedInSessionEndsIt() throws Exception {
+    void anAttackToolsUserAgentOnASignedInSessionEndsItEvenBehindABrowsersOne() throws Exception {
         String token = login(newUser());
         assertThat(call(token, "203.0.113.50", "User-Agent", "Mozilla/5.0 Firefox/130.0").statusCode())
                 .isEqualTo(200);
         received.clear();
 
-        HttpResponse<String> scanned = call(token, "203.0.113.50", "User-Agent",
-                "sqlmap/1.8.4#stable (https://sqlmap.org)");
+        HttpResponse<String> scanned = call(token, "203.0.113.50", "User-Agent", "Mozilla/5.0 Firefox/130.0",
+                "User-Agent", "sqlmap/1.8.4#stable (https://sqlmap.org)");
 
         assertThat(scanned.statusCode()).isEqualTo(401);
         assertThat(received).isEmpty();

@@ -29,8 +29,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.io.ByteArrayInputStream;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -169,6 +172,25 @@ class TenantIsolationTest {
         assertThat(backend.get("tenant")).as("the client's X-Tenant-Id is replaced").isEqualTo("[clinic-a]");
         assertThat(backend.get("clinic")).isEqualTo("clinic-a");
         assertThat(backend.get("body")).isEqualTo("{\"clinicId\":\"clinic-a\",\"doctor\":\"d-7\"}");
+    }
+
+    @Test
+    void aBodyOfUnknownLengthOverHttp2IsReadForTheTenantToo() throws Exception {
+        HttpClient http2 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
+        // The first request upgrades the connection (h2c); the next is a stream whose body has no declared length.
+        http2.send(HttpRequest.newBuilder(client.uri("/bookings/1")).header("Authorization", bearer("doctor-a"))
+                .header("X-Clinic-Id", "clinic-a").build(), HttpResponse.BodyHandlers.ofString());
+        nextReached();
+        byte[] body = "{\"clinicId\":\"clinic-b\"}".getBytes(StandardCharsets.UTF_8);
+
+        HttpResponse<String> response = http2.send(HttpRequest.newBuilder(client.uri("/bookings/2"))
+                .header("Authorization", bearer("doctor-a")).header("X-Clinic-Id", "clinic-a")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_2);
+        assertRefused(response, Reason.TENANT_MISMATCH);
     }
 
     static Stream<Arguments> disagreeingPairs() {

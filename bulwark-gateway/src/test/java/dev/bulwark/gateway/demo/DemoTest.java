@@ -152,6 +152,17 @@ class DemoTest {
     }
 
     @Test
+    void aScannersUserAgentIsRefusedBeforeAnyTokenCheck() throws Exception {
+        RawResponse response = raw("GET /api/products HTTP/1.1\r\nHost: localhost\r\n"
+                + "User-Agent: sqlmap/1.8.4#stable (https://sqlmap.org)\r\nConnection: close\r\n\r\n");
+
+        assertThat(response.status()).isEqualTo(403);
+        assertThat(JSON.readTree(response.body()).path("type").asText())
+                .isEqualTo("urn:bulwark:problem:scanner-detected");
+        assertThat(response.body()).doesNotContain("sqlmap");
+    }
+
+    @Test
     void encodedSlashesCannotSmuggleATraversalPastTheRoutes() throws Exception {
         RawResponse response = raw("GET /api/products/..%2f..%2fadmin HTTP/1.1\r\nHost: localhost\r\n"
                 + "Connection: close\r\n\r\n");
@@ -507,7 +518,7 @@ class DemoTest {
         assertThat(banner).contains(gateway).contains(demo.backend().baseUri().toString())
                 .contains(gateway + "/_bulwark/metrics").contains(gateway + "/_bulwark/health/ready")
                 .contains(dataDir.toAbsolutePath().normalize().toString()).contains("embedded H2 database");
-        assertThat(demo.tour()).hasSize(23).filteredOn(step -> step.command().contains("curl")).hasSize(22)
+        assertThat(demo.tour()).hasSize(24).filteredOn(step -> step.command().contains("curl")).hasSize(23)
                 .allSatisfy(step -> assertThat(step.command()).contains(gateway));
         assertThat(demo.tour()).filteredOn(step -> step.command().contains("webhooks sign")).hasSize(3);
     }

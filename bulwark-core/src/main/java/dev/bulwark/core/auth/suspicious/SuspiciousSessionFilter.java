@@ -100,8 +100,11 @@ public final class SuspiciousSessionFilter implements SecurityFilter {
         if (scannerAgents == null) {
             return null;
         }
-        String agent = exchange.requestHeaders().get("User-Agent");
-        if (agent == null || !scannerAgent.test(agent)) {
+        boolean scanner = false;
+        for (String agent : exchange.requestHeaders().getAll("User-Agent")) {
+            scanner |= scannerAgent.test(agent);
+        }
+        if (!scanner) {
             return null;
         }
         return new SessionActivity.Finding("scannerAgents", scannerAgents, "session " + principal.sessionId()
