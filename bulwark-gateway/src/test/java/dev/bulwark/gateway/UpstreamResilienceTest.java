@@ -154,6 +154,29 @@ class UpstreamResilienceTest {
     }
 
     @Test
+    void aClientsSlowUploadIsNotCountedAsASlowUpstreamCall() throws Exception {
+        start(backend -> backend.retry(RetryConfig.OFF).circuitBreaker(BreakerConfig.builder().minimumCalls(2)
+                .slowCallDuration(Duration.ofMillis(300)).slowCallRate(50).window(Duration.ofSeconds(10))
+                .openFor(Duration.ofSeconds(30)).build()), null);
+
+        for (int i = 0; i < 2; i++) {
+            try (Socket client = new Socket("127.0.0.1", gateway.baseUri().getPort())) {
+                client.setSoTimeout(5000);
+                client.getOutputStream().write(("POST /upload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 10\r\n"
+                        + "Connection: close\r\n\r\nfirst").getBytes(StandardCharsets.US_ASCII));
+                client.getOutputStream().flush();
+                Thread.sleep(500); // a client on a slow link: real time is what the breaker measures
+                client.getOutputStream().write("-half".getBytes(StandardCharsets.US_ASCII));
+                String head = new String(client.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+                assertThat(head).isEqualTo("HTTP/1.1 200");
+            }
+        }
+
+        assertThat(get(gateway, "/ok").statusCode()).as("the upstream answered every call at once").isEqualTo(200);
+        assertThat(transitions()).isEmpty();
+    }
+
+    @Test
     void anIdempotentGetSurvivesAConnectionLostBeforeTheResponse() throws Exception {
         start(backend -> backend.circuitBreaker(BreakerConfig.OFF), null);
 

@@ -304,6 +304,8 @@ public final class HttpProxy {
         private final Priority priority;
         private int attempts;
         private boolean bodyRelayed;
+        /** When the current attempt's request was fully sent; 0 until then. Slow calls are timed from here. */
+        private long sentNanos;
         private Supplier<Response> lastFailure;
 
         Call(VertxExchange exchange, Target target, Priority priority) {
@@ -338,6 +340,7 @@ public final class HttpProxy {
             }
             attempts++;
             long started = System.nanoTime();
+            sentNanos = 0;
             HttpServerRequest in = exchange.request();
             RequestOptions options = new RequestOptions()
                     .setMethod(in.method())
@@ -369,7 +372,8 @@ public final class HttpProxy {
                 // error.
                 out.exceptionHandler(failure -> { });
                 out.response().onComplete(answered -> {
-                    long elapsed = System.nanoTime() - started;
+                    // From the end of the request: a client's slow upload says nothing of the upstream.
+                    long elapsed = System.nanoTime() - (sentNanos != 0 ? sentNanos : started);
                     if (answered.failed()) {
                         if (result.isDone()) {
                             // Cut off by the gateway (a body over the limit): says nothing of the upstream.
@@ -405,15 +409,21 @@ public final class HttpProxy {
         private void send(HttpClientRequest out, Buffer buffered, long responseTimeoutMillis) {
             if (buffered != null) {
                 out.end(buffered);
-                out.idleTimeout(responseTimeoutMillis);
+                sent(out, responseTimeoutMillis);
             } else if (bodyRelayed) {
                 // A retry: only requests without a body are retried, and the client's end was relayed already.
                 out.end();
-                out.idleTimeout(responseTimeoutMillis);
+                sent(out, responseTimeoutMillis);
             } else {
                 bodyRelayed = true;
-                new BodyRelay(exchange, out, result, responseTimeoutMillis).start();
+                new BodyRelay(exchange, out, result, () -> sent(out, responseTimeoutMillis)).start();
             }
+        }
+
+        /** The request is out: the response timeout and the slow-call clock start now. */
+        private void sent(HttpClientRequest out, long responseTimeoutMillis) {
+            sentNanos = System.nanoTime();
+            out.idleTimeout(responseTimeoutMillis);
         }
 
         /**
@@ -443,14 +453,14 @@ public final class HttpProxy {
         private final CompletableFuture<Response> result;
         private final long limit;
         private final boolean lengthKnown;
-        private final long responseTimeoutMillis;
+        private final Runnable sent;
         private long received;
         private boolean started;
 
-        BodyRelay(VertxExchange exchange, HttpClientRequest out, CompletableFuture<Response> result,
-                  long responseTimeoutMillis) {
+        /** @param sent called once the whole body has been handed to the upstream request */
+        BodyRelay(VertxExchange exchange, HttpClientRequest out, CompletableFuture<Response> result, Runnable sent) {
             this.exchange = exchange;
-            this.responseTimeoutMillis = responseTimeoutMillis;
+            this.sent = sent;
             this.in = exchange.request();
             this.out = out;
             this.result = result;
@@ -464,7 +474,7 @@ public final class HttpProxy {
             // them, and a large upload may take longer than the timeout while the backend is busy reading it.
             in.endHandler(ended -> {
                 out.end();
-                out.idleTimeout(responseTimeoutMillis);
+                sent.run();
             });
             in.exceptionHandler(failure -> {
                 // The client's fault (gone mid-body, or a broken body): answered first, so the reset that follows
