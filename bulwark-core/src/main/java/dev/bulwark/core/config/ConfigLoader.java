@@ -731,7 +731,7 @@ public final class ConfigLoader {
             with(keys, "checks", n -> ifSet(keyed(n, child(path, "checks"), WafConfig.Check.class,
                     WafConfig.Check::key), b::checks));
             with(keys, "targets", n -> ifSet(keyed(n, child(path, "targets"), WafConfig.Target.class,
-                    target -> target == WafConfig.Target.HEADERS ? "headers" : target.key()), b::targets));
+                    target -> target.name().toLowerCase(Locale.ROOT)), b::targets));
             with(keys, "exclude", n -> ifSet(strings(n, child(path, "exclude")), b::exclude));
             with(keys, "maxBodyInspection", n -> ifSet(size(n, child(path, "maxBodyInspection")),
                     b::maxBodyInspection));

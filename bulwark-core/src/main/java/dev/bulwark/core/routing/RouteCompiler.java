@@ -53,6 +53,7 @@ import dev.bulwark.core.ratelimit.RateLimitFilter;
 import dev.bulwark.core.ratelimit.RateLimitTier;
 import dev.bulwark.core.requestid.RequestIdConfig;
 import dev.bulwark.core.requestid.RequestIdFilter;
+import dev.bulwark.core.screening.BotScreeningConfig;
 import dev.bulwark.core.screening.IpReputationList;
 import dev.bulwark.core.screening.ScannerUserAgents;
 import dev.bulwark.core.screening.ScreeningConfig;
@@ -188,6 +189,7 @@ public final class RouteCompiler {
         private final Map<String, RateLimitTier> tiers = new HashMap<>();
         private ApiKeyGuard apiKeyGuard;
         private SessionActivity sessionActivity;
+        private ScannerUserAgents scannerAgents;
         private TenantDirectory tenantDirectory;
         private IpReputationList ipReputation;
         private ScreeningFilter screening;
@@ -942,9 +944,13 @@ public final class RouteCompiler {
             }
             if (sessionActivity == null) {
                 sessionActivity = new SessionActivity(rules, services.auth().clock());
+                BotScreeningConfig bots = config.screening() != null ? config.screening().bots() : null;
+                // The same list as bot screening's, its extra patterns and allowed agents included.
+                scannerAgents = bots == null ? new ScannerUserAgents(List.of(), List.of())
+                        : new ScannerUserAgents(bots.userAgents(), bots.allow());
             }
             Identity identity = services.auth().identity();
-            ScannerUserAgents scanners = new ScannerUserAgents(List.of(), List.of());
+            ScannerUserAgents scanners = scannerAgents;
             filters.add(new SuspiciousSessionFilter(rules, sessionActivity, agent -> scanners.match(agent) != null,
                     identity::logout));
         }

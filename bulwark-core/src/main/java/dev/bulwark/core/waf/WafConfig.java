@@ -53,20 +53,9 @@ public record WafConfig(boolean enabled, Mode mode, Set<Check> checks, Set<Targe
         }
     }
 
-    /** One part of the request. */
+    /** One part of the request; configured by its lower-case name ({@code path}, {@code headers}…). */
     public enum Target {
-        PATH("path"), QUERY("query"), HEADERS("header"), BODY("body");
-
-        private final String key;
-
-        Target(String key) {
-            this.key = key;
-        }
-
-        /** @return the prefix exclusions and events use for this target, e.g. {@code header} */
-        public String key() {
-            return key;
-        }
+        PATH, QUERY, HEADERS, BODY
     }
 
     /** What happens to a JSON or form body larger than {@code maxBodyInspection}. */

@@ -282,9 +282,8 @@ final class UsersCommand implements Runnable {
     /** {@code users set-tenants EMAIL TENANT...}: replaces the tenants the user belongs to. */
     @Command(name = "set-tenants", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
             description = {"Replace the tenants a user belongs to (none: it belongs to no tenant).",
-                    "Running gateways apply it within tenancy.cacheTtl. An access token issued while",
-                    "the user had a single tenant carries it as its tenant claim until it expires",
-                    "(auth.accessToken.lifetime); disabling and enabling the user cuts that short."})
+                    "Running gateways apply it within tenancy.cacheTtl. Removing a tenant also ends",
+                    "the user's sessions, since a token may carry the tenant as its claim."})
     static final class SetTenants implements Callable<Integer> {
         @Spec
         CommandSpec spec;

@@ -41,11 +41,11 @@ public final class Demo implements AutoCloseable {
             "BULWARK_DEMO_TELEGRAM_SECRET", "demo-telegram-secret-not-for-production",
             "BULWARK_DEMO_EVOLUTION_APIKEY", "demo-evolution-apikey-not-for-production");
 
-    /** The WhatsApp delivery the tour signs and sends: one text message with the id {@value #TOUR_MESSAGE_ID}. */
     /** The MEMBER the tour creates through the admin API. */
     static final String TOUR_MEMBER = "member@bulwark.local";
     /** Printed in the tour on purpose: it is the reader's own throwaway account on a loopback-only demo. */
     static final String TOUR_MEMBER_PASSWORD = "violet-Harbor-trumpet-58";
+    /** The WhatsApp delivery the tour signs and sends: one text message with the id {@value #TOUR_MESSAGE_ID}. */
     public static final String TOUR_DELIVERY = "{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"102938\","
             + "\"changes\":[{\"field\":\"messages\",\"value\":{\"messaging_product\":\"whatsapp\","
             + "\"messages\":[{\"id\":\"wamid.tour-1\",\"from\":\"5511999990000\",\"type\":\"text\","
@@ -286,7 +286,6 @@ public final class Demo implements AutoCloseable {
                                 + secret("BULWARK_DEMO_META_VERIFY_TOKEN") + "&hub.challenge=1158201444\""));
     }
 
-    /** How the tour's login names the admin password: generated now, from the environment, or as first printed. */
     /**
      * A quiet login that keeps the access token in a shell variable. {@code password} sits inside double quotes,
      * so {@code $BULWARK_ADMIN_PASSWORD} expands.
@@ -297,6 +296,7 @@ public final class Demo implements AutoCloseable {
                 + " && " + variable + "=$(sed -E 's/.*\"accessToken\":\"([^\"]+)\".*/\\1/' login.json)";
     }
 
+    /** How the tour's login names the admin password: generated now, from the environment, or as first printed. */
     private String adminPassword() {
         if (admin.password() != null) {
             return admin.password();

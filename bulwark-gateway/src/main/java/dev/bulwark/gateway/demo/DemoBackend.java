@@ -71,9 +71,9 @@ public final class DemoBackend implements AutoCloseable {
         }
         String host = "127.0.0.1";
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
-        // Echoes chat messages up to the demo chat route's 1 MB (frames stay at Vert.x's 64 KB).
+        // Echoes chat messages, and single frames, up to the demo chat route's 1 MB.
         HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)
-                        .setMaxWebSocketMessageSize(1024 * 1024))
+                        .setMaxWebSocketFrameSize(1024 * 1024).setMaxWebSocketMessageSize(1024 * 1024))
                 .webSocketHandshakeHandler(DemoBackend::handshake)
                 .webSocketHandler(DemoBackend::echo)
                 .requestHandler(DemoBackend::handle);

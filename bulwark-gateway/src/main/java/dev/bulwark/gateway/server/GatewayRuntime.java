@@ -15,10 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.CompletionStage;
@@ -51,7 +49,6 @@ public final class GatewayRuntime {
     private final SecurityEventSink events;
     private final GatewayMetrics metrics;
     private final AccessLog accessLog;
-    private final List<UpstreamConfig> upstreams;
     private final Map<String, UpstreamGuard> guards = new LinkedHashMap<>();
     private final LoadShedder shedder;
     private final LongFunction<CompletionStage<Boolean>> storage;
@@ -82,11 +79,10 @@ public final class GatewayRuntime {
         this.metrics = metrics;
         this.accessLog = accessLog;
         this.storage = storage;
-        this.upstreams = new ArrayList<>(routes.config().upstreams().values());
         LoadSheddingConfig shedding = routes.config().effectiveLoadShedding();
         this.shedder = shedding.enabled()
                 ? new LoadShedder(null, ConcurrencyLimiter.of(shedding), shedding, metrics) : null;
-        for (UpstreamConfig upstream : upstreams) {
+        for (UpstreamConfig upstream : routes.config().upstreams().values()) {
             guards.put(upstream.name(), new UpstreamGuard(upstream, shedding, clock, events, metrics));
         }
     }
@@ -101,7 +97,7 @@ public final class GatewayRuntime {
                 Thread.ofPlatform().daemon().name("bulwark-websocket-sweep").factory());
         webSocketSweep.scheduleWithFixedDelay(this::sweepWebSockets, WEBSOCKET_SWEEP_MILLIS, WEBSOCKET_SWEEP_MILLIS,
                 TimeUnit.MILLISECONDS);
-        this.readiness = new ReadinessProbe(vertx, upstreams, storage, clock, guards);
+        this.readiness = new ReadinessProbe(vertx, guards.values(), storage, clock);
         this.builtins = new BuiltinEndpoints(readiness, metrics);
     }
 
@@ -127,11 +123,6 @@ public final class GatewayRuntime {
     /** @return the servers listening, for graceful shutdown */
     public Queue<HttpServer> servers() {
         return servers;
-    }
-
-    /** @return every configured upstream */
-    public List<UpstreamConfig> upstreams() {
-        return upstreams;
     }
 
     /** @return each upstream's concurrency limit, circuit breaker and retry budget, in configuration order */

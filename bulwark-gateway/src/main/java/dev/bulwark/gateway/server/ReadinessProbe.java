@@ -1,6 +1,5 @@
 package dev.bulwark.gateway.server;
 
-import dev.bulwark.core.config.UpstreamConfig;
 import dev.bulwark.gateway.proxy.UpstreamGuard;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -10,6 +9,7 @@ import io.vertx.core.net.NetClientOptions;
 import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,21 +33,19 @@ final class ReadinessProbe {
     static final long CACHE_MILLIS = 2000;
     private static final int CONNECT_TIMEOUT_MILLIS = 1000;
 
-    private final List<UpstreamConfig> upstreams;
+    private final List<UpstreamGuard> guards;
     private final LongFunction<CompletionStage<Boolean>> storage;
     private final Clock clock;
     private final NetClient client;
     private final AtomicReference<Check> last = new AtomicReference<>();
-    private final Map<String, UpstreamGuard> guards;
 
     /**
+     * @param guards  every upstream's guard: its configuration to probe and its breaker state
      * @param storage answers whether the storage responds within the given milliseconds; never fails
-     * @param guards  each upstream's guard by name, for the breaker states
      */
-    ReadinessProbe(Vertx vertx, List<UpstreamConfig> upstreams, LongFunction<CompletionStage<Boolean>> storage,
-                   Clock clock, Map<String, UpstreamGuard> guards) {
-        this.guards = guards;
-        this.upstreams = upstreams;
+    ReadinessProbe(Vertx vertx, Collection<UpstreamGuard> guards, LongFunction<CompletionStage<Boolean>> storage,
+                   Clock clock) {
+        this.guards = List.copyOf(guards);
         this.storage = storage;
         this.clock = clock;
         this.client = vertx.createNetClient(new NetClientOptions().setConnectTimeout(CONNECT_TIMEOUT_MILLIS));
@@ -64,11 +62,10 @@ final class ReadinessProbe {
     /** @return each upstream's breaker state (those with a breaker), in configuration order */
     private Map<String, String> circuits() {
         Map<String, String> circuits = new LinkedHashMap<>();
-        for (UpstreamConfig upstream : upstreams) {
-            UpstreamGuard guard = guards.get(upstream.name());
-            String state = guard == null ? null : guard.circuitState();
+        for (UpstreamGuard guard : guards) {
+            String state = guard.circuitState();
             if (state != null) {
-                circuits.put(upstream.name(), state);
+                circuits.put(guard.config().name(), state);
             }
         }
         return circuits;
@@ -84,15 +81,15 @@ final class ReadinessProbe {
         if (!last.compareAndSet(current, fresh)) {
             return last.get().result;
         }
-        List<Future<Boolean>> probes = new ArrayList<>(upstreams.size());
-        for (UpstreamConfig upstream : upstreams) {
-            probes.add(probe(upstream.url()));
+        List<Future<Boolean>> probes = new ArrayList<>(guards.size());
+        for (UpstreamGuard guard : guards) {
+            probes.add(probe(guard.config().url()));
         }
         CompletionStage<Boolean> storageUp = storage.apply(CONNECT_TIMEOUT_MILLIS);
         Future.join(probes).onComplete(done -> {
             Map<String, Boolean> result = new LinkedHashMap<>();
-            for (int i = 0; i < upstreams.size(); i++) {
-                result.put(upstreams.get(i).name(), probes.get(i).succeeded() && probes.get(i).result());
+            for (int i = 0; i < guards.size(); i++) {
+                result.put(guards.get(i).config().name(), probes.get(i).succeeded() && probes.get(i).result());
             }
             storageUp.thenAccept(up -> fresh.result.complete(new Readiness(result, up, Map.of())));
         });

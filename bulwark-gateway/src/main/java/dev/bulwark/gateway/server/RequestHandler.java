@@ -37,7 +37,7 @@ import java.util.concurrent.CompletionStage;
  * Handles every request of one server on one event loop: builds the exchange (client address, host, the path
  * normalized once), picks the chain (the admin API's where this server serves it, a route's, or the fallback
  * chain for unmatched, refused and built-in paths), takes a slot of the global concurrency limit for the route's
- * priority class (built-in endpoints are {@link Priority#CRITICAL}; waiting, or shed with 503), runs the chain and
+ * priority class (health endpoints are {@link Priority#CRITICAL}; waiting, or shed with 503), runs the chain and
  * writes what comes back, streaming upstream bodies. The slot is given back once the response is sent.
  *
  * <p>A filter that throws or fails is a bug: the client gets a 500 problem with the request id, never a stack

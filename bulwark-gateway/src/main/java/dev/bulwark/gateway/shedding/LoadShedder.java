@@ -30,7 +30,9 @@ public final class LoadShedder {
     private final String upstream;
     private final ConcurrencyLimiter limiter;
     private final long queueTimeoutMillis;
-    private final long retryAfterSeconds;
+    /** The refusal's detail and, per {@link ShedCause}, why it was shed: built once, not per shed request. */
+    private final String detail;
+    private final String[] causes;
     private final String retryAfter;
     private final RefusalDigest digest;
     private final GatewayMetrics metrics;
@@ -46,8 +48,19 @@ public final class LoadShedder {
         this.upstream = upstream;
         this.limiter = limiter;
         this.queueTimeoutMillis = settings.queueTimeout().toMillis();
-        this.retryAfterSeconds = Math.max(1, settings.retryAfter().toSeconds());
+        long retryAfterSeconds = Math.max(1, settings.retryAfter().toSeconds());
         this.retryAfter = Long.toString(retryAfterSeconds);
+        this.detail = (upstream == null ? "the gateway" : "upstream " + upstream) + " is overloaded; retry after "
+                + retryAfterSeconds + " s";
+        this.causes = new String[ShedCause.values().length];
+        for (ShedCause cause : ShedCause.values()) {
+            causes[cause.ordinal()] = switch (cause) {
+                case OVER_CAPACITY -> "its class had no capacity left";
+                case QUEUE_FULL -> "the queue was full";
+                case DISPLACED -> "a request of a higher class took its place in the queue";
+                case QUEUE_TIMEOUT -> "it waited " + queueTimeoutMillis + " ms in the queue";
+            };
+        }
         this.metrics = metrics;
         this.digest = new RefusalDigest(Reason.LOAD_SHED, SOURCE,
                 upstream == null ? "the gateway" : "the limit of upstream " + upstream, RefusalDigest.INTERVAL);
@@ -89,15 +102,8 @@ public final class LoadShedder {
      */
     public Response refusal(VertxExchange exchange, Priority priority, ShedCause cause) {
         metrics.shed(upstream, priority);
-        String subject = upstream == null ? "the gateway" : "upstream " + upstream;
-        Response refusal = exchange.refuseSilently(Reason.LOAD_SHED, subject + " is overloaded; retry after "
-                + retryAfterSeconds + " s");
-        digest.refused(exchange, priority, switch (cause) {
-            case OVER_CAPACITY -> "its class had no capacity left";
-            case QUEUE_FULL -> "the queue was full";
-            case DISPLACED -> "a request of a higher class took its place in the queue";
-            case QUEUE_TIMEOUT -> "it waited " + queueTimeoutMillis + " ms in the queue";
-        });
+        Response refusal = exchange.refuseSilently(Reason.LOAD_SHED, detail);
+        digest.refused(exchange, priority, causes[cause.ordinal()]);
         refusal.headers().set("Retry-After", retryAfter);
         return refusal;
     }

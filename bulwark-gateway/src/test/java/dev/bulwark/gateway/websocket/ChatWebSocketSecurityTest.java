@@ -78,7 +78,9 @@ class ChatWebSocketSecurityTest {
         gateway = Gateway.start(Demo.config(0, backend.port(), data, name -> null),
                 GatewayOptions.defaults().withClock(clock).withEvents(events).withEventLoops(1));
         vertx = Vertx.vertx();
-        client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxMessageSize(2 * MB));
+        // Like a browser, which takes frames of any size: the backend echoes a message as one frame.
+        client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(2 * MB)
+                .setMaxMessageSize(2 * MB));
     }
 
     @AfterAll
