@@ -398,9 +398,12 @@ public final class HttpProxy {
                         return;
                     }
                     target.guard.answered(response.statusCode(), elapsed);
-                    ProxyHeaders.stripHopByHop(response.headers());
-                    result.complete(Response.streamed(response.statusCode(),
-                            new MultiMapHeaders(response.headers()), new UpstreamBody(out, response)));
+                    // Straight into the client response's own map, which the filters then edit in place: the
+                    // gateway sends it without copying (and validating) every field a second time.
+                    MultiMap head = in.response().headers();
+                    ProxyHeaders.copyResponse(response.headers(), head);
+                    result.complete(Response.streamed(response.statusCode(), new MultiMapHeaders(head),
+                            new UpstreamBody(out, response)));
                 });
                 send(out, buffered, upstream.responseTimeout().toMillis());
             });

@@ -1,12 +1,14 @@
 package dev.bulwark.gateway.proxy;
 
 import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpHeaders;
 
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * The header rules of a forwarding proxy: which fields are hop-by-hop (RFC 9110 §7.6.1) and never cross the
@@ -19,6 +21,11 @@ public final class ProxyHeaders {
     /** Always hop-by-hop; fields named by {@code Connection} are added per message. */
     private static final String[] HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "te", "trailer",
             "transfer-encoding", "upgrade", "proxy-authorization", "proxy-authenticate"};
+    private static final CharSequence TE = HttpHeaders.createOptimized("TE");
+    /** What a whole copy of a request head loses: every hop-by-hop field, {@code Host} and {@code Expect}. */
+    private static final List<CharSequence> EXCLUDED = Stream.concat(
+            Arrays.stream(HOP_BY_HOP), Stream.of("host", "expect"))
+            .map(HttpHeaders::createOptimized).toList();
 
     private ProxyHeaders() {
     }
@@ -27,9 +34,18 @@ public final class ProxyHeaders {
      * Copies the request fields that may go upstream: not hop-by-hop, not {@code Host} (the upstream's own
      * authority is sent), not HTTP/2 pseudo-headers, not {@code Expect} (the gateway answers it itself), and
      * none of {@code skip} (lower case).
+     *
+     * <p>An HTTP/1.x head going into an empty map of the same kind is copied whole and the fields that must not go
+     * are removed afterwards: its fields were validated when the request was parsed, and copying them one by one
+     * would validate every name and value again (a bearer token is hundreds of characters).
      */
     public static void copyRequest(MultiMap from, MultiMap to, Set<String> skip) {
         Set<String> connectionTokens = connectionTokens(from);
+        if (to.isEmpty() && from.getClass() == to.getClass()) {
+            to.setAll(from);
+            removeExcluded(to, connectionTokens, skip);
+            return;
+        }
         from.forEach((name, value) -> {
             if (name.isEmpty() || name.charAt(0) == ':' || name.equalsIgnoreCase("host")
                     || name.equalsIgnoreCase("expect")
@@ -37,8 +53,7 @@ public final class ProxyHeaders {
                 return;
             }
             if (name.equalsIgnoreCase("te")) {
-                // "TE: trailers" is end-to-end meaningful for gRPC-style upstreams; anything else is not.
-                if ("trailers".equalsIgnoreCase(value.trim())) {
+                if (isTrailers(value)) {
                     to.add(name, value);
                 }
                 return;
@@ -49,19 +64,37 @@ public final class ProxyHeaders {
         });
     }
 
+    /** Removes from a whole copy what {@link #copyRequest} does not forward. */
+    private static void removeExcluded(MultiMap headers, Set<String> connectionTokens, Set<String> skip) {
+        List<String> te = headers.getAll(TE);
+        for (CharSequence name : EXCLUDED) {
+            headers.remove(name);
+        }
+        for (String value : te) {
+            if (isTrailers(value)) {
+                headers.add(TE, value);
+            }
+        }
+        connectionTokens.forEach(headers::remove);
+        skip.forEach(headers::remove);
+    }
+
+    /** "TE: trailers" is end-to-end meaningful for gRPC-style upstreams; anything else is not. */
+    private static boolean isTrailers(String te) {
+        return "trailers".equalsIgnoreCase(te.trim());
+    }
+
     /**
-     * Removes hop-by-hop fields, the fields {@code Connection} names and HTTP/2 pseudo-fields from
-     * {@code headers} in place (used on upstream responses before filters and the client see them).
+     * Copies an upstream response head into the client response's own map, leaving out hop-by-hop fields, the
+     * fields {@code Connection} names and HTTP/2 pseudo-fields.
      */
-    public static void stripHopByHop(MultiMap headers) {
-        Set<String> connectionTokens = connectionTokens(headers);
-        List<String> doomed = new ArrayList<>(0);
-        headers.forEach((name, value) -> {
-            if (name.isEmpty() || name.charAt(0) == ':' || isHopByHop(name, connectionTokens)) {
-                doomed.add(name);
+    public static void copyResponse(MultiMap from, MultiMap to) {
+        Set<String> connectionTokens = connectionTokens(from);
+        from.forEach((name, value) -> {
+            if (!name.isEmpty() && name.charAt(0) != ':' && !isHopByHop(name, connectionTokens)) {
+                to.add(name, value);
             }
         });
-        doomed.forEach(headers::remove);
     }
 
     // Runs for every header of every proxied message, so it compares in place instead of lower-casing a copy.

@@ -239,7 +239,7 @@ final class RequestHandler implements Handler<HttpServerRequest> {
             return;
         }
         out.setStatusCode(answer.status());
-        copyHeaders(answer, out.headers());
+        writeHead(answer, out.headers());
         if (handle instanceof UpstreamBody body) {
             stream(exchange, label, body, out);
             return;
@@ -354,14 +354,24 @@ final class RequestHandler implements Handler<HttpServerRequest> {
         return close;
     }
 
-    private static void copyHeaders(Response answer, MultiMap target) {
+    /**
+     * Puts the answer's fields into the client response. A proxied answer's fields are already there (the proxy
+     * wrote the upstream head into the response's own map, and filters edited it in place); any other answer
+     * replaces whatever the map holds, so a response a filter swapped in never carries the upstream's fields.
+     */
+    private static void writeHead(Response answer, MultiMap target) {
         if (answer.headers() instanceof MultiMapHeaders native_) {
+            if (native_.unwrap() == target) {
+                return;
+            }
+            target.clear();
             native_.unwrap().forEach((name, value) -> {
                 if (!name.isEmpty() && name.charAt(0) != ':') {
                     target.add(name, value);
                 }
             });
         } else {
+            target.clear();
             answer.headers().forEach(target::add);
         }
     }

@@ -24,6 +24,15 @@ import java.util.Objects;
  */
 public final class VerifiedTokenCache implements TokenVerifier {
 
+    /** One digest per thread: looking the algorithm up on every request cost as much as hashing the token. */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException impossible) {
+            throw new IllegalStateException("every jdk has sha-256", impossible);
+        }
+    });
+
     private final TokenVerifier verifier;
     private final Clock clock;
     private final Duration skew;
@@ -103,10 +112,8 @@ public final class VerifiedTokenCache implements TokenVerifier {
     }
 
     private static byte[] sha256(String token) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.US_ASCII));
-        } catch (NoSuchAlgorithmException impossible) {
-            throw new IllegalStateException("every jdk has sha-256", impossible);
-        }
+        MessageDigest digest = SHA256.get();
+        digest.reset();
+        return digest.digest(token.getBytes(StandardCharsets.US_ASCII));
     }
 }
