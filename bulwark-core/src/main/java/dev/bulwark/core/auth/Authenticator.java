@@ -15,6 +15,7 @@ import dev.bulwark.core.auth.token.AccessToken;
 import dev.bulwark.core.auth.token.TokenFailure;
 import dev.bulwark.core.auth.token.TokenVerification;
 import dev.bulwark.core.auth.token.TokenVerifier;
+import dev.bulwark.core.cors.AllowedOrigins;
 
 import java.net.URI;
 import java.security.MessageDigest;
@@ -23,7 +24,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -313,22 +313,9 @@ public final class Authenticator {
         return null;
     }
 
+    /** Another port of the same host is another origin: a page there can read the CSRF cookie. */
     private boolean isTrustedOrigin(String origin, Exchange exchange) {
-        if (cookies.trustedOrigins().contains(origin)) {
-            return true;
-        }
-        try {
-            URI uri = URI.create(origin);
-            String scheme = exchange.secure() ? "https" : "http";
-            int defaultPort = exchange.secure() ? 443 : 80;
-            int originPort = uri.getPort() >= 0 ? uri.getPort() : defaultPort;
-            int requestPort = exchange.port() >= 0 ? exchange.port() : defaultPort;
-            // Another port of the same host is another origin: a page there can read the CSRF cookie.
-            return scheme.equals(uri.getScheme()) && uri.getHost() != null
-                    && uri.getHost().toLowerCase(Locale.ROOT).equals(exchange.host()) && originPort == requestPort;
-        } catch (IllegalArgumentException malformed) {
-            return false;
-        }
+        return cookies.trustedOrigins().contains(origin) || AllowedOrigins.isSameOrigin(origin, exchange);
     }
 
     private static String originOf(String url) {

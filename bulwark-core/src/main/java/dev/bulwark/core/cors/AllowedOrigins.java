@@ -1,7 +1,9 @@
 package dev.bulwark.core.cors;
 
+import dev.bulwark.api.Exchange;
 import dev.bulwark.core.edge.HostNames;
 
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -103,6 +105,37 @@ public final class AllowedOrigins {
         } catch (PatternSyntaxException invalid) {
             throw new IllegalArgumentException(feature + " origin regex does not compile: " + regex, invalid);
         }
+    }
+
+    /**
+     * The same-origin rule of the WebSocket origin check and of the CSRF check of cookie-authenticated requests.
+     *
+     * @return whether {@code origin} is the origin the client addressed: the scheme the request arrived with
+     *     ({@code https} over TLS, directly or through a trusted proxy), the requested host and the requested port
+     *     (or the scheme's default)
+     */
+    public static boolean isSameOrigin(String origin, Exchange exchange) {
+        if (exchange.host() == null || !isWellFormedOrigin(origin)) {
+            return false;
+        }
+        URI uri;
+        try {
+            uri = URI.create(origin);
+        } catch (IllegalArgumentException malformed) {
+            return false;
+        }
+        String scheme = exchange.secure() ? "https" : "http";
+        int defaultPort = exchange.secure() ? 443 : 80;
+        int originPort = uri.getPort() >= 0 ? uri.getPort() : defaultPort;
+        int requestPort = exchange.port() >= 0 ? exchange.port() : defaultPort;
+        return scheme.equalsIgnoreCase(uri.getScheme()) && uri.getHost() != null
+                && bare(uri.getHost()).equals(bare(exchange.host())) && originPort == requestPort;
+    }
+
+    /** @return the host in lower case without IPv6 brackets */
+    private static String bare(String host) {
+        String lower = host.toLowerCase(Locale.ROOT);
+        return lower.startsWith("[") && lower.endsWith("]") ? lower.substring(1, lower.length() - 1) : lower;
     }
 
     /**

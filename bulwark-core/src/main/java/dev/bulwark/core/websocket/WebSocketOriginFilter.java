@@ -9,9 +9,7 @@ import dev.bulwark.api.Stage;
 import dev.bulwark.core.cors.AllowedOrigins;
 import dev.bulwark.core.cors.CorsConfig;
 
-import java.net.URI;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -70,7 +68,7 @@ public final class WebSocketOriginFilter implements SecurityFilter {
             return refuse(exchange, "more than one origin header");
         }
         String origin = values.get(0);
-        if (isSameOrigin(origin, exchange) || origins.allows(origin)) {
+        if (AllowedOrigins.isSameOrigin(origin, exchange) || origins.allows(origin)) {
             return chain.proceed(exchange);
         }
         return refuse(exchange, "origin not allowed: " + (origin.length() > MAX_ECHOED
@@ -79,34 +77,5 @@ public final class WebSocketOriginFilter implements SecurityFilter {
 
     private static CompletionStage<Response> refuse(Exchange exchange, String detail) {
         return CompletableFuture.completedFuture(exchange.refuse(Reason.WEBSOCKET_ORIGIN_REFUSED, SOURCE, detail));
-    }
-
-    /**
-     * @return whether {@code origin} is the origin the client addressed: the scheme the request arrived with
-     *     ({@code https} over TLS, directly or through a trusted proxy), the requested host and the requested port
-     *     (or the scheme's default)
-     */
-    static boolean isSameOrigin(String origin, Exchange exchange) {
-        if (exchange.host() == null || !AllowedOrigins.isWellFormedOrigin(origin)) {
-            return false;
-        }
-        URI uri;
-        try {
-            uri = URI.create(origin);
-        } catch (IllegalArgumentException malformed) {
-            return false;
-        }
-        String scheme = exchange.secure() ? "https" : "http";
-        int defaultPort = exchange.secure() ? 443 : 80;
-        int originPort = uri.getPort() >= 0 ? uri.getPort() : defaultPort;
-        int requestPort = exchange.port() >= 0 ? exchange.port() : defaultPort;
-        return scheme.equalsIgnoreCase(uri.getScheme()) && uri.getHost() != null
-                && bare(uri.getHost()).equals(bare(exchange.host())) && originPort == requestPort;
-    }
-
-    /** @return the host in lower case without IPv6 brackets */
-    private static String bare(String host) {
-        String lower = host.toLowerCase(Locale.ROOT);
-        return lower.startsWith("[") && lower.endsWith("]") ? lower.substring(1, lower.length() - 1) : lower;
     }
 }
