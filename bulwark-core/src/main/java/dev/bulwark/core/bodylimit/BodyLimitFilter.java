@@ -6,9 +6,9 @@ import dev.bulwark.api.Reason;
 import dev.bulwark.api.Response;
 import dev.bulwark.api.SecurityFilter;
 import dev.bulwark.api.Stage;
+import dev.bulwark.core.edge.MediaTypes;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -66,14 +66,12 @@ public final class BodyLimitFilter implements SecurityFilter {
     }
 
     private long capFor(String contentType) {
-        int semicolon = contentType.indexOf(';');
-        String mediaType = (semicolon < 0 ? contentType : contentType.substring(0, semicolon))
-                .trim().toLowerCase(Locale.ROOT);
+        String mediaType = MediaTypes.of(contentType);
         int slash = mediaType.indexOf('/');
         if (slash <= 0) {
             return other;
         }
-        if (mediaType.equals("application/json") || mediaType.endsWith("+json")) {
+        if (MediaTypes.isJson(mediaType)) {
             return json;
         }
         return mediaType.startsWith("text/") ? text : other;

@@ -15,6 +15,7 @@ import dev.bulwark.api.Response;
 import dev.bulwark.api.SecurityFilter;
 import dev.bulwark.api.Stage;
 import dev.bulwark.api.store.Tenant;
+import dev.bulwark.core.edge.MediaTypes;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -234,9 +235,7 @@ public final class TenantFilter implements SecurityFilter {
     /** Any JSON content type counts: a backend might honour any one of several. */
     private static boolean declaresJson(Exchange exchange) {
         for (String value : exchange.requestHeaders().getAll("Content-Type")) {
-            int semicolon = value.indexOf(';');
-            String type = (semicolon < 0 ? value : value.substring(0, semicolon)).strip().toLowerCase(Locale.ROOT);
-            if (type.equals("application/json") || type.endsWith("+json")) {
+            if (MediaTypes.isJson(MediaTypes.of(value))) {
                 return true;
             }
         }

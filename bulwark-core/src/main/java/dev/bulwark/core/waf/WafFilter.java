@@ -14,6 +14,7 @@ import dev.bulwark.api.Response;
 import dev.bulwark.api.SecurityFilter;
 import dev.bulwark.api.Stage;
 import dev.bulwark.core.config.ConfigProblem;
+import dev.bulwark.core.edge.MediaTypes;
 import dev.bulwark.core.waf.WafConfig.Check;
 import dev.bulwark.core.waf.WafConfig.Mode;
 import dev.bulwark.core.waf.WafConfig.OversizedBody;
@@ -258,9 +259,8 @@ public final class WafFilter implements SecurityFilter {
         static BodyKind of(Exchange exchange) {
             BodyKind kind = NONE;
             for (String value : exchange.requestHeaders().getAll("Content-Type")) {
-                int semicolon = value.indexOf(';');
-                String type = (semicolon < 0 ? value : value.substring(0, semicolon)).strip().toLowerCase(Locale.ROOT);
-                if (type.equals("application/json") || type.endsWith("+json")) {
+                String type = MediaTypes.of(value);
+                if (MediaTypes.isJson(type)) {
                     return JSON;
                 }
                 if (type.equals("application/x-www-form-urlencoded")) {
