@@ -121,6 +121,16 @@ class ProxyForwardingTest {
     }
 
     @Test
+    void teTrailersReachesTheBackendForGrpcStyleUpstreamsEvenWhenConnectionNamesIt() throws Exception {
+        RawHttp.Reply reply = RawHttp.send(gateway.port(), "GET /api/hop HTTP/1.1\r\nHost: localhost\r\n"
+                + "Connection: close\r\nConnection: TE\r\nTE: trailers\r\n\r\n");
+
+        assertThat(reply.status()).isEqualTo(200);
+        TestUpstream.Received received = upstream.next();
+        assertThat(received.header("TE")).isEqualTo("trailers");
+    }
+
+    @Test
     void aNonWebSocketUpgradeRequestIsForwardedWithoutItsUpgradeHeaders() throws Exception {
         RawHttp.Reply reply = RawHttp.send(gateway.port(), "GET /api/hop HTTP/1.1\r\nHost: localhost\r\n"
                 + "Connection: close\r\nConnection: Upgrade\r\nUpgrade: spdy/3\r\nTrailer: X-Checksum\r\n\r\n");

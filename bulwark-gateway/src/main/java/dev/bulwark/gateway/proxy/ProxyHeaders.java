@@ -70,13 +70,13 @@ public final class ProxyHeaders {
         for (CharSequence name : EXCLUDED) {
             headers.remove(name);
         }
+        connectionTokens.forEach(headers::remove);
+        skip.forEach(headers::remove);
         for (String value : te) {
             if (isTrailers(value)) {
                 headers.add(TE, value);
             }
         }
-        connectionTokens.forEach(headers::remove);
-        skip.forEach(headers::remove);
     }
 
     /** "TE: trailers" is end-to-end meaningful for gRPC-style upstreams; anything else is not. */
