@@ -22,7 +22,9 @@
 #
 # Usage: bulwark-bench/proxy-vs-nginx.sh [--auth]
 # Environment (defaults in brackets):
-#   WARMUP [60]       seconds of load on Bulwark before measuring (wrk runs of at most 30 s)
+#   WARMUP [60]       seconds of load on Bulwark before measuring (wrk runs of at most 30 s); with --auth each
+#                     of the other routes then gets a quarter of it (at least 5 s), so none is still being
+#                     compiled while measured
 #   DURATION [20]     seconds per measured run (at most 30)
 #   RUNS [3]          measured runs per proxy
 #   CONNECTIONS [64]  wrk connections
@@ -166,6 +168,13 @@ fi
 echo "warming up: nginx 2 s, Bulwark ${WARMUP} s..." >&2
 load "$NGINX_PORT" /bench 2 "$CONNECTIONS" "${WRK_OPTS[@]}" >/dev/null
 warm_up "$BULWARK_PORT" /bench "$WARMUP" "$CONNECTIONS" "${WRK_OPTS[@]}"
+if $AUTH; then
+  ROUTE_WARMUP=$(( WARMUP / 4 > 5 ? WARMUP / 4 : 5 ))
+  echo "warming up the other routes, ${ROUTE_WARMUP} s each..." >&2
+  for route in /tenant/bench /limited/bench /public/bench; do
+    warm_up "$BULWARK_PORT" "$route" "$ROUTE_WARMUP" "$CONNECTIONS" "${WRK_OPTS[@]}"
+  done
+fi
 
 : > "$WORK/nginx.results"
 : > "$WORK/bulwark.results"
@@ -219,6 +228,11 @@ if $AUTH; then
     printf "authenticated + RBAC + tenant/authenticated requests/s on Bulwark: %.2f\n", t / b
     printf "authenticated + rate limits (per IP, per user)/authenticated requests/s on Bulwark: %.2f\n", l / b
   }'
+  # Routes measured seconds apart share the machine's drift, so per-run pairs resolve small costs better than
+  # ratios of medians.
+  pairs="$(paste -d' ' "$WORK/limited.results" "$WORK/bulwark.results" | awk '{ printf "%.3f\n", $4 / $8 }')"
+  printf "rate-limited/authenticated cpu per request, per run: %s; median %.3f\n" "$(echo $pairs)" \
+    "$(echo "$pairs" | median)"
 else
   printf '%-10s %12s %10s %10s %14s\n' proxy "requests/s" "p50 ms" "p99 ms" "cpu us/request"
   row 10 nginx "$WORK/nginx.results"
