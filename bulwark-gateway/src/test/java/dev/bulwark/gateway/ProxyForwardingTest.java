@@ -131,6 +131,16 @@ class ProxyForwardingTest {
     }
 
     @Test
+    void closeAmongOtherConnectionOptionsClosesTheConnectionAfterTheResponse() throws Exception {
+        RawHttp.Reply reply = RawHttp.send(gateway.port(), "GET /api/hop HTTP/1.1\r\nHost: localhost\r\n"
+                + "Connection: close, TE\r\nTE: trailers\r\n\r\n");
+
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.header("Connection")).isEqualTo("close");
+        assertThat(upstream.next().header("TE")).isEqualTo("trailers");
+    }
+
+    @Test
     void aNonWebSocketUpgradeRequestIsForwardedWithoutItsUpgradeHeaders() throws Exception {
         RawHttp.Reply reply = RawHttp.send(gateway.port(), "GET /api/hop HTTP/1.1\r\nHost: localhost\r\n"
                 + "Connection: close\r\nConnection: Upgrade\r\nUpgrade: spdy/3\r\nTrailer: X-Checksum\r\n\r\n");

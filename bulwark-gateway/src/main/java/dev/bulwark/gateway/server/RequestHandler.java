@@ -95,6 +95,10 @@ final class RequestHandler implements Handler<HttpServerRequest> {
         String forwardPath = normalized.isRefused() ? null : normalized.forwardPath();
         VertxExchange exchange = new VertxExchange(request, path, forwardPath, host, secure, peer, peerTrusted,
                 clientIp, contentLength < -1 ? -1 : contentLength, runtime.clock(), runtime.events(), start);
+        if (request.version() == HttpVersion.HTTP_1_1 && asksToClose(headers)) {
+            // Vert.x closes only on a field that is exactly "close", not on "close, TE" (RFC 9112 §9.6).
+            exchange.closeConnectionAfterResponse();
+        }
 
         FilterChain chain = runtime.routes().fallbackChain();
         Chain terminal;
@@ -269,6 +273,10 @@ final class RequestHandler implements Handler<HttpServerRequest> {
                 out.setChunked(true);
             }
         }
+        boolean close = exchange.closeConnection() && request.version() != HttpVersion.HTTP_2;
+        if (close) {
+            out.headers().set("Connection", "close");
+        }
         Future<Void> sent;
         if (isSmall(out.headers().get("Content-Length"))) {
             // A small declared body is sent with its head in one write: piping would flush head and end apart.
@@ -284,6 +292,8 @@ final class RequestHandler implements Handler<HttpServerRequest> {
                 // A truncated body must not look complete: reset instead of ending the response.
                 body.request().reset();
                 out.reset();
+            } else if (close) {
+                request.connection().close();
             }
             record(exchange, label, status, out.bytesWritten());
         });
@@ -399,6 +409,18 @@ final class RequestHandler implements Handler<HttpServerRequest> {
                     exchange.method(), exchange.path(), status, nanos / 1_000_000, exchange.clientIp(),
                     request.bytesRead(), bytesOut, request.headers().get("User-Agent")));
         }
+    }
+
+    /** @return whether a {@code Connection} field of the request holds the {@code close} option */
+    private static boolean asksToClose(MultiMap headers) {
+        for (String value : headers.getAll("Connection")) {
+            for (String option : value.split(",")) {
+                if (option.trim().equalsIgnoreCase("close")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static boolean forwardedHttps(String proto) {
