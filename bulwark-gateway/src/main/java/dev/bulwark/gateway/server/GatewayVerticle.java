@@ -64,7 +64,8 @@ public final class GatewayVerticle extends VerticleBase {
     public Future<?> start() {
         ServerConfig config = runtime.routes().config().server();
         boolean main = listener == Listener.MAIN;
-        proxy = main ? new HttpProxy(vertx, runtime.upstreamGuards(), largestWebSocketFrame()) : null;
+        int maxFrameSize = largestWebSocketFrame();
+        proxy = main ? new HttpProxy(vertx, runtime.upstreamGuards(), maxFrameSize) : null;
         boolean builtinsHere = listener == Listener.BUILTINS || (main && config.adminPort() == null);
         AdminConfig admin = runtime.routes().config().admin();
         boolean adminApiHere = runtime.routes().adminRoute() != null && switch (listener) {
@@ -72,7 +73,7 @@ public final class GatewayVerticle extends VerticleBase {
             case BUILTINS -> admin.port() != null && admin.port().equals(config.adminPort());
             case ADMIN_API -> true;
         };
-        server = vertx.createHttpServer(options(config))
+        server = vertx.createHttpServer(options(config, maxFrameSize))
                 .requestHandler(new RequestHandler(runtime, proxy, context, main, builtinsHere, adminApiHere));
         return server.listen(port, config.host()).onSuccess(runtime.servers()::add);
     }
@@ -97,7 +98,7 @@ public final class GatewayVerticle extends VerticleBase {
         return (int) Math.min(largest, WebSocketConfig.MAX_FRAME_SIZE);
     }
 
-    private HttpServerOptions options(ServerConfig config) {
+    private HttpServerOptions options(ServerConfig config, int maxFrameSize) {
         HttpServerOptions options = new HttpServerOptions()
                 .setMaxHeaderSize(config.maxHeaderBytes() + HEADER_HEADROOM)
                 .setMaxInitialLineLength(8192)
@@ -110,7 +111,7 @@ public final class GatewayVerticle extends VerticleBase {
                 .setWebSocketSubProtocols(List.of("*"))
                 // Frames are decoded whole before the relay sees them, so the decoder's cap must admit the largest
                 // route limit; each route's own (smaller) limits and message sizes are enforced by the relay.
-                .setMaxWebSocketFrameSize(largestWebSocketFrame());
+                .setMaxWebSocketFrameSize(maxFrameSize);
         if (config.tls() != null) {
             options.setSsl(true)
                     .setKeyCertOptions(new PemKeyCertOptions()

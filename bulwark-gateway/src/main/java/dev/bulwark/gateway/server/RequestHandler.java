@@ -413,6 +413,9 @@ final class RequestHandler implements Handler<HttpServerRequest> {
 
     /** @return whether a {@code Connection} field of the request holds the {@code close} option */
     private static boolean asksToClose(MultiMap headers) {
+        if (!headers.contains("Connection")) {
+            return false; // the usual case, answered without building a list
+        }
         for (String value : headers.getAll("Connection")) {
             for (String option : value.split(",")) {
                 if (option.trim().equalsIgnoreCase("close")) {
