@@ -148,8 +148,11 @@ public final class AuthServices implements AutoCloseable {
             throw new IllegalStateException("cannot load signing keys: " + cause.getMessage(), cause);
         }
         PasswordWorkers workers = new PasswordWorkers(config.hashWorkers(), config.hashQueue());
+        PasswordHasher hasher = new PasswordHasher(config.hashing());
+        LOG.info("password hashing: Argon2id m={} KiB, t={}, p={} by {} on {} thread(s)", config.hashing().memoryKib(),
+                config.hashing().iterations(), config.hashing().parallelism(), hasher.engine(), config.hashWorkers());
         Identity identity = new Identity(config, stores.users(), stores.sessions(), stores.revocations(), list,
-                stores.attempts(), new PasswordHasher(config.hashing()), workers,
+                stores.attempts(), hasher, workers,
                 new AccessTokenIssuer(ring, tokens, clock), masterKey, clock);
         List<ExternalTokenVerifier> externals = config.issuers().stream()
                 .map(external -> new ExternalTokenVerifier(external, clock)).toList();

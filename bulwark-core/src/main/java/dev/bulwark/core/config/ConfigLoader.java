@@ -12,6 +12,7 @@ import dev.bulwark.core.auth.AuthConfig;
 import dev.bulwark.core.auth.AuthRouteConfig;
 import dev.bulwark.core.auth.apikey.ApiKeyConfig;
 import dev.bulwark.core.auth.external.ExternalIssuerConfig;
+import dev.bulwark.core.auth.password.Argon2Engine;
 import dev.bulwark.core.auth.password.PasswordHashingConfig;
 import dev.bulwark.core.auth.password.PasswordPolicyConfig;
 import dev.bulwark.core.auth.suspicious.SuspiciousSessionConfig;
@@ -149,7 +150,7 @@ public final class ConfigLoader {
     private static final List<String> SESSIONS_KEYS = List.of("maxPerUser", "idleTimeout", "binding");
     private static final List<String> PASSWORD_KEYS = List.of("minLength", "maxLength", "requireCharacterClasses",
             "minEntropyBits", "workers", "queue", "hashing");
-    private static final List<String> HASHING_KEYS = List.of("memory", "iterations", "parallelism");
+    private static final List<String> HASHING_KEYS = List.of("memory", "iterations", "parallelism", "engine");
     private static final List<String> LOCKOUT_KEYS = List.of("threshold", "accountThreshold", "ipThreshold", "steps",
             "memory");
     private static final List<String> COOKIES_KEYS = List.of("enabled", "sameSite", "trustedOrigins");
@@ -1073,10 +1074,12 @@ public final class ConfigLoader {
                 Long memory = optional(h, at, "memory", this::size);
                 Integer iterations = optional(h, at, "iterations", this::integer);
                 Integer parallelism = optional(h, at, "parallelism", this::integer);
+                Argon2Engine engine = optional(h, at, "engine", (n, p) -> enumValue(n, p, Argon2Engine.class));
                 try {
                     b.hashing(new PasswordHashingConfig(memory != null ? (int) Math.min(memory / 1024, Integer.MAX_VALUE)
                             : hd.memoryKib(), iterations != null ? iterations : hd.iterations(),
-                            parallelism != null ? parallelism : hd.parallelism(), hd.saltLength(), hd.hashLength()));
+                            parallelism != null ? parallelism : hd.parallelism(), hd.saltLength(), hd.hashLength(),
+                            engine != null ? engine : hd.engine()));
                 } catch (IllegalArgumentException e) {
                     problem(at, e.getMessage());
                 }

@@ -1,9 +1,8 @@
 package dev.bulwark.core.auth.password;
 
-import com.password4j.Argon2Function;
 import com.password4j.BcryptFunction;
-import com.password4j.Password;
-import com.password4j.types.Argon2;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -14,25 +13,54 @@ import java.util.Objects;
  * verifies them, including bcrypt hashes imported from other systems ({@code $2a$}, {@code $2b$}, {@code $2y$}).
  *
  * <p>Hashing is deliberately slow (tens of milliseconds); run it on {@link PasswordWorkers}, never on an event
- * loop. A stored hash that cannot be parsed verifies as a mismatch rather than throwing, so a corrupt row never
+ * loop. Argon2 is computed by the {@linkplain PasswordHashingConfig#engine() configured engine}; bcrypt by
+ * password4j. A stored hash that cannot be parsed verifies as a mismatch rather than throwing, so a corrupt row never
  * turns into a 500 that tells an attacker the account exists. Thread-safe.
  */
 public final class PasswordHasher {
 
-    private static final int ARGON2_VERSION = Argon2Function.ARGON2_VERSION_13;
+    private static final Logger LOG = LoggerFactory.getLogger(PasswordHasher.class);
 
     private final PasswordHashingConfig config;
-    private final Argon2Function argon2;
+    private final Argon2Implementation argon2;
     private final String dummyHash;
 
-    /** A hasher with {@code config} for new hashes; computes the dummy hash once, now. */
+    /**
+     * A hasher with {@code config} for new hashes; loads the Argon2 engine and computes the dummy hash once, now.
+     *
+     * @throws IllegalStateException when the engine is {@link Argon2Engine#NATIVE} and its library cannot be
+     *                               loaded on this platform
+     */
     public PasswordHasher(PasswordHashingConfig config) {
         this.config = Objects.requireNonNull(config, "config");
-        this.argon2 = Argon2Function.getInstance(config.memoryKib(), config.iterations(), config.parallelism(),
-                config.hashLength(), Argon2.ID, ARGON2_VERSION);
+        this.argon2 = implementation(config);
         byte[] unguessable = new byte[32];
         new SecureRandom().nextBytes(unguessable);
         this.dummyHash = hash(Base64.getEncoder().encodeToString(unguessable));
+    }
+
+    private static Argon2Implementation implementation(PasswordHashingConfig config) {
+        return switch (config.engine()) {
+            case JAVA -> new JavaArgon2(config);
+            case NATIVE -> {
+                try {
+                    yield new NativeArgon2(config);
+                } catch (LinkageError e) {
+                    throw new IllegalStateException("password hashing engine 'native' cannot load libargon2 on "
+                            + System.getProperty("os.name") + "/" + System.getProperty("os.arch") + ": "
+                            + e.getMessage(), e);
+                }
+            }
+            case AUTO -> {
+                try {
+                    yield new NativeArgon2(config);
+                } catch (LinkageError e) {
+                    LOG.warn("libargon2 cannot be loaded here ({}); hashing passwords in Java, which leaves each "
+                            + "hash's memory to the garbage collector", e.getMessage());
+                    yield new JavaArgon2(config);
+                }
+            }
+        };
     }
 
     /** @return the parameters new hashes are made with */
@@ -41,12 +69,20 @@ public final class PasswordHasher {
     }
 
     /**
+     * @return which implementation computes Argon2 here, for the start-up log: {@code libargon2 (native)} or
+     *         {@code password4j (Java)}
+     */
+    public String engine() {
+        return argon2.toString();
+    }
+
+    /**
      * @return an Argon2id PHC string of {@code password} with a fresh random salt
      * @throws NullPointerException when {@code password} is null
      */
     public String hash(CharSequence password) {
         Objects.requireNonNull(password, "password");
-        return Password.hash(password).addRandomSalt(config.saltLength()).with(argon2).getResult();
+        return argon2.hash(password);
     }
 
     /**
@@ -61,11 +97,11 @@ public final class PasswordHasher {
         }
         try {
             if (storedHash.startsWith("$argon2")) {
-                Argon2Function stored = Argon2Function.getInstanceFromHash(storedHash);
-                if (!stored.check(password, storedHash)) {
+                Argon2Phc stored = Argon2Phc.parse(storedHash);
+                if (!argon2.matches(password, stored)) {
                     return PasswordVerification.MISMATCH;
                 }
-                return new PasswordVerification(true, !sameParameters(stored));
+                return new PasswordVerification(true, !stored.madeWith(config));
             }
             if (storedHash.startsWith("$2a$") || storedHash.startsWith("$2b$") || storedHash.startsWith("$2y$")) {
                 boolean matches = BcryptFunction.getInstanceFromHash(storedHash).check(password, storedHash);
@@ -87,14 +123,5 @@ public final class PasswordHasher {
     public PasswordVerification verifyAgainstDummy(CharSequence password) {
         verify(password, dummyHash);
         return PasswordVerification.MISMATCH;
-    }
-
-    private boolean sameParameters(Argon2Function stored) {
-        return stored.getVariant() == Argon2.ID
-                && stored.getVersion() == ARGON2_VERSION
-                && stored.getMemory() == config.memoryKib()
-                && stored.getIterations() == config.iterations()
-                && stored.getParallelism() == config.parallelism()
-                && stored.getOutputLength() == config.hashLength();
     }
 }

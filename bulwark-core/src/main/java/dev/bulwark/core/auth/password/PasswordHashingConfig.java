@@ -1,5 +1,7 @@
 package dev.bulwark.core.auth.password;
 
+import java.util.Objects;
+
 /**
  * Argon2id cost parameters for new password hashes.
  *
@@ -12,11 +14,15 @@ package dev.bulwark.core.auth.password;
  * @param parallelism  lanes ({@code p})
  * @param saltLength   random salt length in bytes
  * @param hashLength   output length in bytes
+ * @param engine       which implementation computes hashes
  */
 public record PasswordHashingConfig(int memoryKib, int iterations, int parallelism, int saltLength,
-                                    int hashLength) {
+                                    int hashLength, Argon2Engine engine) {
 
-    /** OWASP's Argon2id recommendation: m=19 MiB, t=2, p=1, with a 16-byte salt and a 32-byte hash. */
+    /**
+     * OWASP's Argon2id recommendation: m=19 MiB, t=2, p=1, with a 16-byte salt and a 32-byte hash, computed by
+     * the native implementation where it loads.
+     */
     public static final PasswordHashingConfig OWASP = new PasswordHashingConfig(19 * 1024, 2, 1, 16, 32);
 
     /** Argon2 itself requires at least 8 KiB per lane. */
@@ -24,7 +30,13 @@ public record PasswordHashingConfig(int memoryKib, int iterations, int paralleli
     /** One hash above 4 GiB would take a whole server down. */
     private static final int MAX_MEMORY_KIB = 4 * 1024 * 1024;
 
+    /** The given parameters, computed by {@link Argon2Engine#AUTO}. */
+    public PasswordHashingConfig(int memoryKib, int iterations, int parallelism, int saltLength, int hashLength) {
+        this(memoryKib, iterations, parallelism, saltLength, hashLength, Argon2Engine.AUTO);
+    }
+
     public PasswordHashingConfig {
+        Objects.requireNonNull(engine, "engine");
         if (parallelism < 1 || parallelism > 64) {
             throw new IllegalArgumentException("argon2 parallelism must be 1 to 64: " + parallelism);
         }
@@ -41,5 +53,10 @@ public record PasswordHashingConfig(int memoryKib, int iterations, int paralleli
         if (hashLength < 16 || hashLength > 64) {
             throw new IllegalArgumentException("hash length must be 16 to 64 bytes: " + hashLength);
         }
+    }
+
+    /** @return these parameters computed by {@code engine} */
+    public PasswordHashingConfig withEngine(Argon2Engine engine) {
+        return new PasswordHashingConfig(memoryKib, iterations, parallelism, saltLength, hashLength, engine);
     }
 }

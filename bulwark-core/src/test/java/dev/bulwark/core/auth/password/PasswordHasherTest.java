@@ -4,47 +4,131 @@ import com.password4j.BcryptFunction;
 import com.password4j.types.Bcrypt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
+
+import java.lang.management.ManagementFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+/** Runs on both engines where the engine matters; {@code HASHER} is the default (native here). */
 class PasswordHasherTest {
 
     private static final PasswordHasher HASHER = new PasswordHasher(PasswordHashingConfig.OWASP);
+    private static final PasswordHasher JAVA = hasher(Argon2Engine.JAVA);
+    private static final PasswordHasher NATIVE = hasher(Argon2Engine.NATIVE);
 
-    @Test
-    void hashesAreArgon2idPhcStringsWithOwaspParameters() {
-        String hash = HASHER.hash("correct horse battery staple");
+    private static PasswordHasher hasher(Argon2Engine engine) {
+        return new PasswordHasher(PasswordHashingConfig.OWASP.withEngine(engine));
+    }
 
-        assertThat(hash).startsWith("$argon2id$v=19$m=19456,t=2,p=1$");
-        assertThat(HASHER.hash("correct horse battery staple")).as("salted").isNotEqualTo(hash);
+    private static PasswordHasher on(Argon2Engine engine) {
+        return engine == Argon2Engine.JAVA ? JAVA : NATIVE;
     }
 
     @Test
-    void theRightPasswordMatchesAndNeedsNoRehash() {
-        String hash = HASHER.hash("correct horse battery staple");
+    void theDefaultEngineIsTheNativeLibraryWhereItLoads() {
+        assertThat(HASHER.engine()).isEqualTo("libargon2 (native)");
+        assertThat(JAVA.engine()).isEqualTo("password4j (Java)");
+    }
 
-        assertThat(HASHER.verify("correct horse battery staple", hash))
+    @ParameterizedTest
+    @EnumSource(value = Argon2Engine.class, names = {"NATIVE", "JAVA"})
+    void hashesAreArgon2idPhcStringsWithOwaspParameters(Argon2Engine engine) {
+        String hash = on(engine).hash("correct horse battery staple");
+
+        assertThat(hash).matches("\\$argon2id\\$v=19\\$m=19456,t=2,p=1\\$[A-Za-z0-9+/]{22}\\$[A-Za-z0-9+/]{43}");
+        assertThat(on(engine).hash("correct horse battery staple")).as("salted").isNotEqualTo(hash);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Argon2Engine.class, names = {"NATIVE", "JAVA"})
+    void theRightPasswordMatchesAndNeedsNoRehash(Argon2Engine engine) {
+        String hash = on(engine).hash("correct horse battery staple");
+
+        assertThat(on(engine).verify("correct horse battery staple", hash))
                 .isEqualTo(new PasswordVerification(true, false));
     }
 
-    @Test
-    void aWrongPasswordDoesNotMatch() {
-        String hash = HASHER.hash("correct horse battery staple");
+    @ParameterizedTest
+    @EnumSource(value = Argon2Engine.class, names = {"NATIVE", "JAVA"})
+    void aWrongPasswordDoesNotMatch(Argon2Engine engine) {
+        String hash = on(engine).hash("correct horse battery staple");
 
-        assertThat(HASHER.verify("correct horse battery stapler", hash)).isEqualTo(PasswordVerification.MISMATCH);
+        assertThat(on(engine).verify("correct horse battery stapler", hash)).isEqualTo(PasswordVerification.MISMATCH);
     }
 
     @Test
-    void anArgon2idHashWithOldParametersMatchesAndAsksForARehash() {
-        PasswordHasher old = new PasswordHasher(new PasswordHashingConfig(4096, 1, 1, 16, 32));
+    void eachEngineVerifiesTheOthersHashesIncludingNonAsciiPasswords() {
+        String password = "pässwörd € 🔐 пароль";
+        String byNative = NATIVE.hash(password);
+        String byJava = JAVA.hash(password);
+
+        assertThat(JAVA.verify(password, byNative)).isEqualTo(new PasswordVerification(true, false));
+        assertThat(NATIVE.verify(password, byJava)).isEqualTo(new PasswordVerification(true, false));
+        assertThat(JAVA.verify("passwörd € 🔐 пароль", byNative)).isEqualTo(PasswordVerification.MISMATCH);
+        assertThat(NATIVE.verify("passwörd € 🔐 пароль", byJava)).isEqualTo(PasswordVerification.MISMATCH);
+    }
+
+    /**
+     * "password" with salt "somesalt": the Argon2id and Argon2i strings are the reference implementation's test
+     * vectors (its test.c); the Argon2d one was computed here, and both engines agree on it.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Argon2Engine.class, names = {"NATIVE", "JAVA"})
+    void vectorsOfEveryVariantVerifyAndAskForARehash(Argon2Engine engine) {
+        String[] vectors = {
+                "$argon2id$v=19$m=65536,t=2,p=1$c29tZXNhbHQ$CTFhFdXPJO1aFaMaO6Mm5c8y7cJHAph8ArZWb2GRPPc",
+                "$argon2i$v=19$m=65536,t=2,p=1$c29tZXNhbHQ$wWKIMhR9lyDFvRz9YTZweHKfbftvj+qf+YFY4NeBbtA",
+                "$argon2d$v=19$m=65536,t=2,p=1$c29tZXNhbHQ$lV5dWxY6G2C7o1/DbQSWR0+6T2tZrVNihmbwf7L5Pq8",
+        };
+        for (String vector : vectors) {
+            assertThat(on(engine).verify("password", vector)).as(vector).isEqualTo(new PasswordVerification(true, true));
+            assertThat(on(engine).verify("passwore", vector)).as(vector).isEqualTo(PasswordVerification.MISMATCH);
+        }
+    }
+
+    /**
+     * Why the native engine is the default: a login flood's garbage is what stalled proxied requests
+     * (docs/benchmarks.md). Allocation is counted, not timed.
+     */
+    @Test
+    void aNativeHashLeavesAlmostNoGarbageWhereAJavaHashLeavesItsWholeMatrix() {
+        NATIVE.hash("warm-up");
+        JAVA.hash("warm-up");
+
+        long nativeBytes = allocatedBy(() -> NATIVE.hash("correct horse battery staple"));
+        long javaBytes = allocatedBy(() -> JAVA.hash("correct horse battery staple"));
+
+        assertThat(nativeBytes).isLessThan(64 * 1024);
+        assertThat(javaBytes).isGreaterThan(19L * 1024 * 1024);
+    }
+
+    private static long allocatedBy(Runnable work) {
+        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        work.run();
+        return threads.getCurrentThreadAllocatedBytes() - before;
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Argon2Engine.class, names = {"NATIVE", "JAVA"})
+    void anArgon2idHashWithOldParametersMatchesAndAsksForARehash(Argon2Engine engine) {
+        PasswordHasher old = new PasswordHasher(new PasswordHashingConfig(4096, 1, 1, 16, 32, engine));
         String oldHash = old.hash("correct horse battery staple");
 
         assertThat(oldHash).startsWith("$argon2id$v=19$m=4096,t=1,p=1$");
-        assertThat(HASHER.verify("correct horse battery staple", oldHash))
+        assertThat(on(engine).verify("correct horse battery staple", oldHash))
                 .isEqualTo(new PasswordVerification(true, true));
-        assertThat(HASHER.verify("wrong horse battery staple", oldHash)).isEqualTo(PasswordVerification.MISMATCH);
+        assertThat(on(engine).verify("wrong horse battery staple", oldHash)).isEqualTo(PasswordVerification.MISMATCH);
+    }
+
+    @Test
+    void aHashOfAnotherLengthAsksForARehash() {
+        String shorter = new PasswordHasher(new PasswordHashingConfig(19456, 2, 1, 16, 16)).hash("correct horse");
+
+        assertThat(HASHER.verify("correct horse", shorter)).isEqualTo(new PasswordVerification(true, true));
     }
 
     @Test
@@ -69,9 +153,18 @@ class PasswordHasherTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"", "plaintext", "$argon2id$v=19$m=19456,t=2,p=1$garbage", "$argon2id$",
-            "$2a$05$short", "$1$md5crypt$abcdefghijklmnop", "$argon2id$v=19$m=x,t=y,p=z$c2FsdA$aGFzaA"})
+            "$2a$05$short", "$1$md5crypt$abcdefghijklmnop", "$argon2id$v=19$m=x,t=y,p=z$c2FsdA$aGFzaA",
+            "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHQ$",
+            "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHQ$CTFhFdXPJO1aFaMaO6Mm5c8y7cJHAph8ArZWb2GRPPc$extra",
+            "$argon2id$v=18$m=19456,t=2,p=1$c29tZXNhbHQ$CTFhFdXPJO1aFaMaO6Mm5c8y7cJHAph8ArZWb2GRPPc",
+            "$argon2id$v=19$m=1,t=2,p=1$c29tZXNhbHQ$CTFhFdXPJO1aFaMaO6Mm5c8y7cJHAph8ArZWb2GRPPc",
+            "$argon2id$v=19$m=19456,t=0,p=1$c29tZXNhbHQ$CTFhFdXPJO1aFaMaO6Mm5c8y7cJHAph8ArZWb2GRPPc",
+            "$argon2id$v=19$m=19456,t=2,p=0$c29tZXNhbHQ$CTFhFdXPJO1aFaMaO6Mm5c8y7cJHAph8ArZWb2GRPPc",
+            "$argon2id$v=19$m=19456,t=2,p=1$c29t!XNhbHQ$CTFhFdXPJO1aFaMaO6Mm5c8y7cJHAph8ArZWb2GRPPc",
+            "$argon2x$v=19$m=19456,t=2,p=1$c29tZXNhbHQ$CTFhFdXPJO1aFaMaO6Mm5c8y7cJHAph8ArZWb2GRPPc"})
     void aCorruptOrForeignStoredHashIsAMismatchNotAnError(String stored) {
-        assertThat(HASHER.verify("whatever password", stored)).isEqualTo(PasswordVerification.MISMATCH);
+        assertThat(NATIVE.verify("password", stored)).isEqualTo(PasswordVerification.MISMATCH);
+        assertThat(JAVA.verify("password", stored)).isEqualTo(PasswordVerification.MISMATCH);
     }
 
     @Test
