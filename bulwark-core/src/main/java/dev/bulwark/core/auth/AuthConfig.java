@@ -38,6 +38,7 @@ import java.util.Objects;
  * @param hashing                Argon2id parameters
  * @param hashWorkers            threads hashing passwords
  * @param hashQueue              logins waiting for a hashing thread before new ones get 503
+ * @param hashNice               nice value of the hashing threads on Linux (0 to 19; 0 keeps the process's)
  * @param lockout                progressive lockout on credential failures
  * @param cookies                cookie mode and CSRF
  * @param masterKey              base64 of 32 bytes encrypting signing keys at rest; {@code null} lets development
@@ -53,7 +54,7 @@ public record AuthConfig(String issuer, String audience, String prefix, List<Str
                          Duration clockSkew, Duration refreshTokenLifetime, Duration reuseGrace,
                          int maxSessionsPerUser, Duration sessionIdleTimeout, SessionBinding sessionBinding,
                          PasswordPolicyConfig password, PasswordHashingConfig hashing, int hashWorkers,
-                         int hashQueue, LockoutConfig lockout, CookieConfig cookies, String masterKey,
+                         int hashQueue, int hashNice, LockoutConfig lockout, CookieConfig cookies, String masterKey,
                          Duration revocationSync, long tokenCacheSize, List<ExternalIssuerConfig> issuers,
                          ApiKeyConfig apiKeys, SuspiciousSessionConfig suspiciousSessions) {
 
@@ -137,7 +138,7 @@ public record AuthConfig(String issuer, String audience, String prefix, List<Str
     public AuthConfig withoutExternalIssuers() {
         return new AuthConfig(issuer, audience, prefix, endpointPolicies, registration, algorithm, accessTokenLifetime,
                 clockSkew, refreshTokenLifetime, reuseGrace, maxSessionsPerUser, sessionIdleTimeout, sessionBinding,
-                password, hashing, hashWorkers, hashQueue, lockout, cookies, masterKey, revocationSync,
+                password, hashing, hashWorkers, hashQueue, hashNice, lockout, cookies, masterKey, revocationSync,
                 tokenCacheSize, List.of(), apiKeys, suspiciousSessions);
     }
 
@@ -174,6 +175,7 @@ public record AuthConfig(String issuer, String audience, String prefix, List<Str
                 maxSessionsPerUser + " must be 1 to 1000");
         check(problems, "password.workers", hashWorkers >= 1 && hashWorkers <= 256, hashWorkers + " must be 1 to 256");
         check(problems, "password.queue", hashQueue >= 1 && hashQueue <= 100_000, hashQueue + " must be 1 to 100000");
+        check(problems, "password.nice", hashNice >= 0 && hashNice <= 19, hashNice + " must be 0 to 19");
         check(problems, "lockout.threshold", lockout.threshold() >= 1, lockout.threshold() + " must be positive");
         check(problems, "lockout.accountThreshold", lockout.accountThreshold() >= 1,
                 lockout.accountThreshold() + " must be positive");
@@ -234,6 +236,7 @@ public record AuthConfig(String issuer, String audience, String prefix, List<Str
         private PasswordHashingConfig hashing = PasswordHashingConfig.OWASP;
         private int hashWorkers = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
         private int hashQueue = 64;
+        private int hashNice = 19;
         private LockoutConfig lockout = LockoutConfig.DEFAULT;
         private CookieConfig cookies = CookieConfig.DEFAULT;
         private String masterKey;
@@ -280,6 +283,9 @@ public record AuthConfig(String issuer, String audience, String prefix, List<Str
 
         public Builder hashQueue(int capacity) { this.hashQueue = capacity; return this; }
 
+        /** 0 keeps the process's priority; 19, the default, yields the CPU to proxying whenever it has work. */
+        public Builder hashNice(int nice) { this.hashNice = nice; return this; }
+
         public Builder lockout(LockoutConfig lockout) { this.lockout = Objects.requireNonNull(lockout); return this; }
 
         public Builder cookies(CookieConfig cookies) { this.cookies = Objects.requireNonNull(cookies); return this; }
@@ -301,7 +307,7 @@ public record AuthConfig(String issuer, String audience, String prefix, List<Str
         public AuthConfig build() {
             return new AuthConfig(issuer, audience, prefix, endpointPolicies, registration, algorithm,
                     accessTokenLifetime, clockSkew, refreshTokenLifetime, reuseGrace, maxSessionsPerUser,
-                    sessionIdleTimeout, sessionBinding, password, hashing, hashWorkers, hashQueue, lockout, cookies,
+                    sessionIdleTimeout, sessionBinding, password, hashing, hashWorkers, hashQueue, hashNice, lockout, cookies,
                     masterKey, revocationSync, tokenCacheSize, issuers, apiKeys, suspiciousSessions);
         }
     }

@@ -147,10 +147,11 @@ public final class AuthServices implements AutoCloseable {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new IllegalStateException("cannot load signing keys: " + cause.getMessage(), cause);
         }
-        PasswordWorkers workers = new PasswordWorkers(config.hashWorkers(), config.hashQueue());
+        PasswordWorkers workers = new PasswordWorkers(config.hashWorkers(), config.hashQueue(), config.hashNice());
         PasswordHasher hasher = new PasswordHasher(config.hashing());
-        LOG.info("password hashing: Argon2id m={} KiB, t={}, p={} by {} on {} thread(s)", config.hashing().memoryKib(),
-                config.hashing().iterations(), config.hashing().parallelism(), hasher.engine(), config.hashWorkers());
+        LOG.info("password hashing: Argon2id m={} KiB, t={}, p={} by {} on {} thread(s) at nice {}",
+                config.hashing().memoryKib(), config.hashing().iterations(), config.hashing().parallelism(),
+                hasher.engine(), config.hashWorkers(), config.hashNice());
         Identity identity = new Identity(config, stores.users(), stores.sessions(), stores.revocations(), list,
                 stores.attempts(), hasher, workers,
                 new AccessTokenIssuer(ring, tokens, clock), masterKey, clock);

@@ -149,7 +149,7 @@ public final class ConfigLoader {
     private static final List<String> REFRESH_TOKEN_KEYS = List.of("lifetime", "reuseGrace");
     private static final List<String> SESSIONS_KEYS = List.of("maxPerUser", "idleTimeout", "binding");
     private static final List<String> PASSWORD_KEYS = List.of("minLength", "maxLength", "requireCharacterClasses",
-            "minEntropyBits", "workers", "queue", "hashing");
+            "minEntropyBits", "workers", "queue", "nice", "hashing");
     private static final List<String> HASHING_KEYS = List.of("memory", "iterations", "parallelism", "engine");
     private static final List<String> LOCKOUT_KEYS = List.of("threshold", "accountThreshold", "ipThreshold", "steps",
             "memory");
@@ -1064,6 +1064,7 @@ public final class ConfigLoader {
             }
             with(keys, "workers", v -> ifSet(integer(v, child(path, "workers")), b::hashWorkers));
             with(keys, "queue", v -> ifSet(integer(v, child(path, "queue")), b::hashQueue));
+            with(keys, "nice", v -> ifSet(integer(v, child(path, "nice")), b::hashNice));
             with(keys, "hashing", v -> {
                 String at = child(path, "hashing");
                 Map<String, JsonNode> h = object(v, at, HASHING_KEYS);

@@ -2,6 +2,11 @@ package dev.bulwark.core.auth.password;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -78,5 +83,37 @@ class PasswordWorkersTest {
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    void onLinuxEachWorkerRunsAtItsNiceValueAsTheKernelReportsIt() throws Exception {
+        try (PasswordWorkers low = new PasswordWorkers(2, 4, 19)) {
+            for (int i = 0; i < 2; i++) {
+                assertThat(low.submit(PasswordWorkersTest::niceOfThisThread).toCompletableFuture()
+                        .get(10, TimeUnit.SECONDS)).isEqualTo(new WorkOutcome.Done<>(19));
+            }
+        }
+        assertThat(workers.submit(PasswordWorkersTest::niceOfThisThread).toCompletableFuture()
+                .get(10, TimeUnit.SECONDS)).as("nice 0 leaves the thread alone")
+                .isEqualTo(new WorkOutcome.Done<>(niceOfThisThread()));
+    }
+
+    /** Field 19 of /proc/thread-self/stat; the command name (field 2) may hold spaces, so count after it. */
+    private static int niceOfThisThread() {
+        try {
+            String stat = Files.readString(Path.of("/proc/thread-self/stat"));
+            String[] afterName = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Integer.parseInt(afterName[16]);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void aNiceValueOutsideZeroToNineteenIsRefused() {
+        assertThatThrownBy(() -> new PasswordWorkers(1, 1, 20)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("password worker nice value must be 0 to 19: 20");
+        assertThatThrownBy(() -> new PasswordWorkers(1, 1, -1)).isInstanceOf(IllegalArgumentException.class);
     }
 }
