@@ -255,6 +255,19 @@ cpu_ticks() { # pid
   echo "$total"
 }
 
+# CPU time (user + system, in clock ticks) used so far by the threads of a process whose name starts with a
+# prefix (Linux truncates thread names to 15 characters). Field 2 of a thread's stat may hold spaces, so the
+# fields are counted after its closing parenthesis.
+thread_ticks() { # pid, thread name prefix
+  local total=0 task ticks
+  for task in /proc/"$1"/task/*; do
+    [[ "$(cat "$task/comm" 2>/dev/null)" == "$2"* ]] || continue
+    ticks="$(sed 's/.*) //' "$task/stat" 2>/dev/null | awk '{ print $12 + $13 }')"
+    total=$((total + ${ticks:-0}))
+  done
+  echo "$total"
+}
+
 bulwark_version() {
   "${BULWARK_CLI[@]}" version 2>/dev/null | tail -n1
 }
@@ -264,23 +277,27 @@ random_key() {
   head -c 32 /dev/urandom | base64 | tr -d '\n'
 }
 
-# Runs wrk on the load core and prints "rps p50_ms p99_ms non2xx errors cpu_us_per_request": errors counts
-# socket errors of all kinds (timeouts included); the last is the CPU time the proxy listening on the port
-# used per completed request (0 when no process is known for the port). CPU time per request hardly depends
-# on what else the machine runs, unlike requests/s. Extra wrk options (e.g. -s script.lua) may follow.
+# Runs wrk on the load core and prints "rps p50_ms p99_ms non2xx errors cpu_us_per_request
+# loop_us_per_request": errors counts socket errors of all kinds (timeouts included); cpu is the CPU time the
+# proxy listening on the port used per completed request (0 when no process is known for the port), loop the
+# part of it spent on Bulwark's event-loop threads (0 for nginx), which leaves out the JIT compiler and the
+# collector. CPU time per request hardly depends on what else the machine runs, unlike requests/s. Extra wrk
+# options (e.g. -s script.lua) may follow.
 wrk_run() { # port, path, seconds, connections, [wrk options...]
   local port="$1" path="$2" seconds="$3" connections="$4" out pid="${PORT_PID[$1]:-}" before=0 after=0
+  local loop_before=0 loop_after=0
   shift 4
-  [[ -n "$pid" ]] && before="$(cpu_ticks "$pid")"
+  [[ -n "$pid" ]] && before="$(cpu_ticks "$pid")" && loop_before="$(thread_ticks "$pid" vert.x-eventloo)"
   out="$(timeout $((seconds + 30)) taskset -c "$LOAD_CPU" wrk -t1 -c"$connections" -d"${seconds}s" --latency "$@" \
     "http://127.0.0.1:$port$path")" || die "wrk failed against port $port$path"
-  [[ -n "$pid" ]] && after="$(cpu_ticks "$pid")"
-  summarize_wrk "$out" $((after - before))
+  [[ -n "$pid" ]] && after="$(cpu_ticks "$pid")" && loop_after="$(thread_ticks "$pid" vert.x-eventloo)"
+  summarize_wrk "$out" $((after - before)) $((loop_after - loop_before))
 }
 
-# Reads wrk's output (and CPU ticks used meanwhile) and prints "rps p50_ms p99_ms non2xx errors cpu_us_per_request".
-summarize_wrk() { # wrk output, cpu ticks
-  echo "$1" | awk -v ticks="$2" -v hz="$(getconf CLK_TCK)" '
+# Reads wrk's output (and CPU ticks used meanwhile: the process's, and its event loop's) and prints
+# "rps p50_ms p99_ms non2xx errors cpu_us_per_request loop_us_per_request".
+summarize_wrk() { # wrk output, cpu ticks, [event-loop ticks]
+  echo "$1" | awk -v ticks="$2" -v loop="${3:-0}" -v hz="$(getconf CLK_TCK)" '
     function ms(v) {
       if (v ~ /us$/) { sub(/us$/, "", v); return v / 1000 }
       if (v ~ /ms$/) { sub(/ms$/, "", v); return v + 0 }
@@ -298,18 +315,21 @@ summarize_wrk() { # wrk output, cpu ticks
       for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+,?$/) { v = $i; sub(/,/, "", v); n += v }
       errors = n
     }
-    END { printf "%s %.3f %.3f %d %d %.1f\n", rps, p50, p99, bad, errors, (requests > 0 ? ticks * 1e6 / hz / requests : 0) }'
+    END {
+      printf "%s %.3f %.3f %d %d %.1f %.1f\n", rps, p50, p99, bad, errors,
+        (requests > 0 ? ticks * 1e6 / hz / requests : 0), (requests > 0 ? loop * 1e6 / hz / requests : 0)
+    }'
 }
 
-# Like wrk_run, for the proxy comparisons: prints "rps p50_ms p99_ms cpu_us_per_request" and warns about
-# failed requests.
+# Like wrk_run, for the proxy comparisons: prints "rps p50_ms p99_ms cpu_us_per_request loop_us_per_request"
+# and warns about failed requests.
 load() { # port, path, seconds, connections, [wrk options...]
-  local result rps p50 p99 bad errors cpu
+  local result rps p50 p99 bad errors cpu loop
   result="$(wrk_run "$@")"
-  read -r rps p50 p99 bad errors cpu <<< "$result"
+  read -r rps p50 p99 bad errors cpu loop <<< "$result"
   (( bad > 0 )) && echo "warning: $bad non-2xx responses from port $1$2" >&2
   (( errors > 0 )) && echo "warning: $errors socket errors against port $1$2" >&2
-  echo "$rps $p50 $p99 $cpu"
+  echo "$rps $p50 $p99 $cpu $loop"
 }
 
 # Load for a number of seconds in wrk runs of at most 30 s each, results discarded (JIT warm-up).

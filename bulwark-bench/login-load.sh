@@ -122,7 +122,7 @@ wait_logins_drained
 
 echo "logins/s: ${LOGIN_DURATION} s..." >&2
 LOGINS="$(wrk_run "$BULWARK_PORT" /auth/login "$LOGIN_DURATION" "$LOGIN_CONNECTIONS" "${LOGIN_SCRIPT[@]}")"
-read -r LOGIN_RPS LOGIN_P50 LOGIN_P99 LOGIN_BAD LOGIN_ERRORS LOGIN_CPU <<< "$LOGINS"
+read -r LOGIN_RPS LOGIN_P50 LOGIN_P99 LOGIN_BAD LOGIN_ERRORS LOGIN_CPU _ <<< "$LOGINS"
 wait_logins_drained
 
 # Measures proxied load alone, then under a login flood started 2 s before it; appends
