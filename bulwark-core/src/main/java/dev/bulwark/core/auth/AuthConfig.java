@@ -307,8 +307,8 @@ public record AuthConfig(String issuer, String audience, String prefix, List<Str
         public AuthConfig build() {
             return new AuthConfig(issuer, audience, prefix, endpointPolicies, registration, algorithm,
                     accessTokenLifetime, clockSkew, refreshTokenLifetime, reuseGrace, maxSessionsPerUser,
-                    sessionIdleTimeout, sessionBinding, password, hashing, hashWorkers, hashQueue, hashNice, lockout, cookies,
-                    masterKey, revocationSync, tokenCacheSize, issuers, apiKeys, suspiciousSessions);
+                    sessionIdleTimeout, sessionBinding, password, hashing, hashWorkers, hashQueue, hashNice, lockout,
+                    cookies, masterKey, revocationSync, tokenCacheSize, issuers, apiKeys, suspiciousSessions);
         }
     }
 }

@@ -14,8 +14,8 @@ import java.util.Objects;
  *
  * <p>Hashing is deliberately slow (tens of milliseconds); run it on {@link PasswordWorkers}, never on an event
  * loop. Argon2 is computed by the {@linkplain PasswordHashingConfig#engine() configured engine}; bcrypt by
- * password4j. A stored hash that cannot be parsed verifies as a mismatch rather than throwing, so a corrupt row never
- * turns into a 500 that tells an attacker the account exists. Thread-safe.
+ * password4j. A stored hash that cannot be parsed verifies as a mismatch rather than throwing, so a corrupt row
+ * never turns into a 500 that tells an attacker the account exists. Thread-safe.
  */
 public final class PasswordHasher {
 

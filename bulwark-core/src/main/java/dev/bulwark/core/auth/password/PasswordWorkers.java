@@ -19,7 +19,7 @@ import java.util.function.Supplier;
  * A fixed pool of threads with a bounded queue for password hashing and verification, so a login flood waits
  * in a short line and is then refused instead of taking every core from proxied traffic. On Linux the threads
  * can also run at a higher nice value, so that on a core shared with the event loop the loop is scheduled
- * first whenever it has work: hashing then takes only the time proxying leaves.
+ * first whenever it has work: hashing then takes mostly the time proxying leaves.
  *
  * <p>{@link #submit} never blocks the caller: when the queue is full the returned stage is already complete
  * with {@link WorkOutcome.Busy}. A job that throws completes the stage exceptionally. Thread-safe;

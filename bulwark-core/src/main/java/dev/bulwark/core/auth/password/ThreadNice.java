@@ -6,8 +6,8 @@ import com.sun.jna.Platform;
 
 /**
  * Sets the calling thread's nice value on Linux, where it belongs to each thread: {@code setpriority(2)} on the
- * thread's own id. A thread at nice 19 gets the CPU only when threads at nice 0 leave it, and the scheduler
- * preempts it as soon as one of them wakes up. Raising the nice value needs no privilege.
+ * thread's own id. Against threads at nice 0 that want the same core, a thread at nice 19 gets about 1.5 % of
+ * it, and the scheduler preempts it when one of them wakes up. Raising the nice value needs no privilege.
  */
 final class ThreadNice {
 

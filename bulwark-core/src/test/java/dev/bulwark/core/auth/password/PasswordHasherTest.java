@@ -84,7 +84,8 @@ class PasswordHasherTest {
                 "$argon2d$v=19$m=65536,t=2,p=1$c29tZXNhbHQ$lV5dWxY6G2C7o1/DbQSWR0+6T2tZrVNihmbwf7L5Pq8",
         };
         for (String vector : vectors) {
-            assertThat(on(engine).verify("password", vector)).as(vector).isEqualTo(new PasswordVerification(true, true));
+            assertThat(on(engine).verify("password", vector)).as(vector)
+                    .isEqualTo(new PasswordVerification(true, true));
             assertThat(on(engine).verify("passwore", vector)).as(vector).isEqualTo(PasswordVerification.MISMATCH);
         }
     }
