@@ -34,15 +34,6 @@ public final class PasswordWorkers implements AutoCloseable {
     private final int queueCapacity;
 
     /**
-     * Workers at the process's own priority.
-     *
-     * @see #PasswordWorkers(int, int, int)
-     */
-    public PasswordWorkers(int threads, int queueCapacity) {
-        this(threads, queueCapacity, 0);
-    }
-
-    /**
      * @param threads       worker threads; hashing is CPU-bound, so at most the number of cores (less is
      *                      better: the rest stay free for proxying)
      * @param queueCapacity jobs allowed to wait; beyond that {@link #submit} answers busy

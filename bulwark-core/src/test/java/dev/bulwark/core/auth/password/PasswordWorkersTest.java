@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class PasswordWorkersTest {
 
-    private final PasswordWorkers workers = new PasswordWorkers(1, 1);
+    private final PasswordWorkers workers = new PasswordWorkers(1, 1, 0);
 
     @AfterEach
     void close() {
@@ -73,8 +73,10 @@ class PasswordWorkersTest {
 
     @Test
     void sizesMustBePositive() {
-        assertThatThrownBy(() -> new PasswordWorkers(0, 1)).hasMessage("password worker threads must be positive: 0");
-        assertThatThrownBy(() -> new PasswordWorkers(1, 0)).hasMessage("password worker queue must be positive: 0");
+        assertThatThrownBy(() -> new PasswordWorkers(0, 1, 0))
+                .hasMessage("password worker threads must be positive: 0");
+        assertThatThrownBy(() -> new PasswordWorkers(1, 0, 0))
+                .hasMessage("password worker queue must be positive: 0");
     }
 
     private static void await(CountDownLatch latch) {
