@@ -1,8 +1,10 @@
 package dev.bulwark.gateway.server;
 
 import dev.bulwark.api.Headers;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.vertx.core.MultiMap;
 
+import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.function.BiConsumer;
@@ -65,9 +67,17 @@ public final class MultiMapHeaders implements Headers {
         return map.names();
     }
 
+    /** Counts every field; Vert.x's own {@code size()} counts distinct names, and builds a sorted set to do so. */
     @Override
     public int size() {
-        return map.size();
+        if (map instanceof HttpHeaders netty) {
+            int fields = 0;
+            for (Iterator<?> it = netty.iteratorCharSequence(); it.hasNext(); it.next()) {
+                fields++;
+            }
+            return fields;
+        }
+        return map.entries().size();
     }
 
     @Override
