@@ -193,8 +193,12 @@ choose_bulwark() {
     [[ -f "$jar" ]] || die "BULWARK_JAR is not a file: $jar"
     local java
     java="$(find_java21)" || die "no JDK 21+ found to run $jar (looked at JAVA_HOME, java on PATH, /usr/lib/jvm)"
-    # The same JVM options the ./bulwark launcher adds (see its comments).
-    BULWARK_CLI=("$java" -XX:+UseG1GC)
+    # The same JVM options the ./bulwark launcher adds (see its comments): its collector unless
+    # BENCH_JAVA_OPTS names one.
+    BULWARK_CLI=("$java")
+    if [[ ! "${BENCH_JAVA_OPTS:-}" =~ -XX:\+Use[A-Za-z]+GC ]]; then
+      BULWARK_CLI+=(-XX:+UseParallelGC)
+    fi
     if (( $(java_major "$java") >= 23 )); then
       BULWARK_CLI+=(--sun-misc-unsafe-memory-access=allow)
     fi
