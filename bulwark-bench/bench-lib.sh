@@ -240,6 +240,69 @@ defaults:
 YAML
 }
 
+# Prints the auth part of the --auth bench config, to append to edge_config's: H2 storage under a directory,
+# an authorization matrix, the admin API, two rate-limit tiers and the routes /public/** (no auth),
+# /tenant/** (auth + RBAC + tenant), /limited/** (auth + both tiers) and /** (auth). Hashing is made cheap here
+# only so that creating the users takes seconds; no password is checked while measuring (login-load.sh
+# measures logins with the real OWASP parameters).
+auth_bench_config() { # storage directory
+  cat <<YAML
+storage: { kind: h2, path: "$1" }
+auth:
+  masterKey: $(random_key)
+  accessToken: { lifetime: 1h }
+  sessions: { maxPerUser: 5 }
+  password:
+    hashing: { memory: 64KB, iterations: 1, parallelism: 1 }
+authorization:
+  roles:
+    admin: ["*"]
+    merchant: ["orders:*"]
+tenancy:
+  unknownTenants: deny
+admin:
+  roles: [admin]
+rateLimits:                            # generous enough never to refuse while measuring: this prices the check
+  per-ip: { limit: 100000000, period: 1h, key: [ip] }
+  per-user: { limit: 100000000, period: 1h, key: [user] }
+routes:
+  - id: public
+    match: { path: "/public/**" }
+    upstream: fixed
+  - id: tenant
+    match: { path: "/tenant/**" }
+    upstream: fixed
+    auth: required
+    tenant: { sources: [header:X-Merchant-Id, claim] }
+    access: { permissions: ["orders:{action}"] }
+  - id: limited
+    match: { path: "/limited/**" }
+    upstream: fixed
+    auth: required
+    rateLimit: [per-ip, per-user]
+  - id: api
+    match: { path: "/**" }
+    upstream: fixed
+    auth: required
+YAML
+}
+
+# Creates an admin with `bulwark users add`, then `count` merchants through the admin API of a running gateway
+# (role merchant, tenant m-<n mod 10>), and logs each in once: $WORK/tokens.txt gets one "token merchant" line
+# per merchant, and $WORK/users.txt their credentials.
+merchant_tokens() { # port, config file, count
+  echo "creating an admin (bulwark users add), then $3 merchants and their access tokens..." >&2
+  make_users "$3" "$WORK/users.txt"
+  local admin_password
+  admin_password="$(random_password)"
+  "${BULWARK_CLI[@]}" users add admin@example.com --role admin --password-stdin --config "$2" \
+    <<< "$admin_password" >&2
+  echo "admin@example.com $admin_password" > "$WORK/admin.txt"
+  mint_tokens "$1" "$WORK/admin.txt" "$WORK/admin-token.txt"
+  create_merchants "$1" "$WORK/users.txt" "$(cut -d' ' -f1 "$WORK/admin-token.txt")"
+  mint_tokens "$1" "$WORK/users.txt" "$WORK/tokens.txt"
+}
+
 # Checks a config, then starts the gateway on the proxy core with one active processor and a fixed heap.
 start_bulwark() { # config file, port it listens on
   echo "building Bulwark if needed..." >&2

@@ -79,47 +79,7 @@ start_nginx_proxy "$NGINX_PORT" "$UPSTREAM_PORT"
 # limits). The access log is off, as nginx's is.
 edge_config "$BULWARK_PORT" "$UPSTREAM_PORT" "$CONNECTIONS" > "$WORK/bulwark-bench.yaml"
 if $AUTH; then
-  # Hashing is made cheap here only so that creating the users takes seconds; no password is checked while
-  # measuring. login-load.sh measures logins with the real (OWASP) parameters.
-  cat >> "$WORK/bulwark-bench.yaml" <<YAML
-storage: { kind: h2, path: "$WORK/data" }
-auth:
-  masterKey: $(random_key)
-  accessToken: { lifetime: 1h }
-  sessions: { maxPerUser: 5 }
-  password:
-    hashing: { memory: 64KB, iterations: 1, parallelism: 1 }
-authorization:
-  roles:
-    admin: ["*"]
-    merchant: ["orders:*"]
-tenancy:
-  unknownTenants: deny
-admin:
-  roles: [admin]
-rateLimits:                            # generous enough never to refuse while measuring: this prices the check
-  per-ip: { limit: 100000000, period: 1h, key: [ip] }
-  per-user: { limit: 100000000, period: 1h, key: [user] }
-routes:
-  - id: public
-    match: { path: "/public/**" }
-    upstream: fixed
-  - id: tenant
-    match: { path: "/tenant/**" }
-    upstream: fixed
-    auth: required
-    tenant: { sources: [header:X-Merchant-Id, claim] }
-    access: { permissions: ["orders:{action}"] }
-  - id: limited
-    match: { path: "/limited/**" }
-    upstream: fixed
-    auth: required
-    rateLimit: [per-ip, per-user]
-  - id: api
-    match: { path: "/**" }
-    upstream: fixed
-    auth: required
-YAML
+  auth_bench_config "$WORK/data" >> "$WORK/bulwark-bench.yaml"
 else
   cat >> "$WORK/bulwark-bench.yaml" <<YAML
 routes:
@@ -138,15 +98,7 @@ WRK_OPTS=()
 if $AUTH; then
   wait_ready "http://127.0.0.1:$BULWARK_PORT/public/bench" "Bulwark"
   wait_ready "http://127.0.0.1:$BULWARK_PORT/bench" "Bulwark's authenticated route (without a token)" 401
-  echo "creating an admin (bulwark users add), then $TOKENS merchants and their access tokens..." >&2
-  make_users "$TOKENS" "$WORK/users.txt"
-  ADMIN_PASSWORD="$(random_password)"
-  "${BULWARK_CLI[@]}" users add admin@example.com --role admin --password-stdin --config "$WORK/bulwark-bench.yaml" \
-    <<< "$ADMIN_PASSWORD" >&2
-  echo "admin@example.com $ADMIN_PASSWORD" > "$WORK/admin.txt"
-  mint_tokens "$BULWARK_PORT" "$WORK/admin.txt" "$WORK/admin-token.txt"
-  create_merchants "$BULWARK_PORT" "$WORK/users.txt" "$(cut -d' ' -f1 "$WORK/admin-token.txt")"
-  mint_tokens "$BULWARK_PORT" "$WORK/users.txt" "$WORK/tokens.txt"
+  merchant_tokens "$BULWARK_PORT" "$WORK/bulwark-bench.yaml" "$TOKENS"
   read -r first_token first_tenant < "$WORK/tokens.txt"
   for target in /bench /tenant/bench /limited/bench; do
     status="$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H "Authorization: Bearer $first_token" \
