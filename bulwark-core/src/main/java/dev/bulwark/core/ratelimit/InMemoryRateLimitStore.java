@@ -21,8 +21,8 @@ import java.util.concurrent.CompletionStage;
  * random for this store, so nobody can choose two keys that share a bucket; two different keys collide by
  * chance with a probability of about n²/2⁶⁵ (10⁻⁹ for the default 200,000 keys). A key is then one pair of
  * {@code long}s, fingerprint and theoretical arrival time, in an open-addressing table: a decision reads one
- * cache line instead of following a map entry, a key string and a cell, and the store holds 16 to 32 bytes a
- * key instead of about 150.
+ * cache line instead of following a map entry, a key string and a cell, and the store holds 32 to 64 bytes a
+ * key (two to four 16-byte slots) instead of about 150.
  *
  * <p>Bounded in keys, so a spray of random client addresses cannot grow the heap: keys live in 64 stripes,
  * each holding at most {@code maxKeys / 64} keys in a table grown on demand up to twice that many slots. When
