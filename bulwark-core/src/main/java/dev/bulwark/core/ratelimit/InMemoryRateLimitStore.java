@@ -26,9 +26,9 @@ import java.util.concurrent.CompletionStage;
  *
  * <p>Bounded in keys, so a spray of random client addresses cannot grow the heap: keys live in 64 stripes,
  * each holding at most {@code maxKeys / 64} keys in a table grown on demand up to twice that many slots. When
- * a stripe is full, a new key replaces the one among the next {@value #EVICTION_SCAN} held keys whose
- * theoretical arrival time is earliest: an expired key (equivalent to an absent one) when there is one, else
- * the key closest to a fresh burst. Keys being limited are far ahead of the clock and stay. No background
+ * a stripe is full, a new key replaces the one among {@value #EVICTION_SCAN} held keys (where a hand sweeping the
+ * table points) whose theoretical arrival time is earliest: an expired key (equivalent to an absent one) when
+ * there is one, else the key closest to a fresh burst. Keys being limited are far ahead of the clock and stay. No background
  * thread.
  *
  * <p>Thread-safe: a decision holds its stripe's lock for one fingerprint, one probe and a few arithmetic
@@ -54,6 +54,12 @@ public final class InMemoryRateLimitStore implements RateLimitStore {
         final SipHash fingerprints = new SipHash();
         long[] slots = new long[2 * INITIAL_SLOTS];
         int size;
+        /**
+         * Where the next eviction starts looking: it sweeps the table, so removals are spread over it. Starting
+         * where the new key goes would take keys from the run after it and let the insert join the two runs,
+         * and the runs would grow without bound.
+         */
+        int hand;
 
         Stripe(KeyParameter secret) {
             fingerprints.init(secret);
@@ -102,14 +108,14 @@ public final class InMemoryRateLimitStore implements RateLimitStore {
         }
 
         /**
-         * Empties the slot the eviction policy picks among the {@value #EVICTION_SCAN} held keys from
-         * {@code from} on: the first expired one, else the earliest.
+         * Empties the slot the eviction policy picks among the {@value #EVICTION_SCAN} held keys from the
+         * hand on: the first expired one, else the earliest; the hand moves past it.
          */
-        void evictOne(int from, long now) {
+        void evictOne(long now) {
             int mask = mask();
             int victim = -1;
             int scan = Math.min(EVICTION_SCAN, size);
-            for (int i = from, seen = 0; seen < scan; i = (i + 1) & mask) {
+            for (int i = hand & mask, seen = 0; seen < scan; i = (i + 1) & mask) {
                 if (slots[2 * i] == EMPTY) {
                     continue;
                 }
@@ -121,6 +127,7 @@ public final class InMemoryRateLimitStore implements RateLimitStore {
                     break;
                 }
             }
+            hand = (victim + 1) & mask;
             removeAt(victim);
         }
 
@@ -211,7 +218,7 @@ public final class InMemoryRateLimitStore implements RateLimitStore {
     /** Adds a key that {@link Stripe#find} placed at {@code slot}, making room first; must hold the lock. */
     private void insert(Stripe stripe, long fingerprint, long tat, long now, int slot) {
         if (stripe.size >= keysPerStripe) {
-            stripe.evictOne(slot, now);
+            stripe.evictOne(now);
             slot = -1 - stripe.find(fingerprint);
         } else if (2 * (stripe.size + 1) > stripe.slots.length >>> 1 && stripe.slots.length >>> 1 < maxSlotsPerStripe) {
             stripe.grow();
@@ -229,6 +236,22 @@ public final class InMemoryRateLimitStore implements RateLimitStore {
             }
         }
         return size;
+    }
+
+    /** @return the longest run of taken slots in any stripe: how far a probe can have to walk */
+    int longestProbeRun() {
+        int longest = 0;
+        for (Stripe stripe : stripes) {
+            synchronized (stripe) {
+                int slots = stripe.slots.length >>> 1;
+                int run = 0;
+                for (int i = 0; i < 2 * slots; i++) {
+                    run = stripe.slots[2 * (i % slots)] == EMPTY ? 0 : run + 1;
+                    longest = Math.max(longest, Math.min(run, slots));
+                }
+            }
+        }
+        return longest;
     }
 
     /** @return the most keys this store holds at once */

@@ -117,6 +117,18 @@ class InMemoryRateLimitStoreTest extends RateLimitStoreContract {
     }
 
     @Test
+    void probeRunsStayShortUnderAnEndlessSprayOfNewKeys() {
+        InMemoryRateLimitStore store = new InMemoryRateLimitStore(64 * 1_500);
+        long now = clock.millis();
+        for (int i = 0; i < 2_000_000; i++) {
+            store.decide(address(i), GENERAL, now, 1);
+        }
+
+        // 1,500 keys in 4,096 slots a stripe: runs of random keys stay a few dozen long
+        assertThat(store.longestProbeRun()).isLessThan(100);
+    }
+
+    @Test
     void maxKeysMustBePositive() {
         assertThatThrownBy(() -> new InMemoryRateLimitStore(0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("rate limit store max keys must be positive: 0");
