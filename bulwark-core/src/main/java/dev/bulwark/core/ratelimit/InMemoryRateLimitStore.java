@@ -28,8 +28,8 @@ import java.util.concurrent.CompletionStage;
  * each holding at most {@code maxKeys / 64} keys in a table grown on demand up to twice that many slots. When
  * a stripe is full, a new key replaces the one among {@value #EVICTION_SCAN} held keys (where a hand sweeping the
  * table points) whose theoretical arrival time is earliest: an expired key (equivalent to an absent one) when
- * there is one, else the key closest to a fresh burst. Keys being limited are far ahead of the clock and stay. No background
- * thread.
+ * there is one, else the key closest to a fresh burst. Keys being limited are far ahead of the clock and stay.
+ * No background thread.
  *
  * <p>Thread-safe: a decision holds its stripe's lock for one fingerprint, one probe and a few arithmetic
  * operations, so concurrent requests for one key are serialised and never exceed the rule. Every stage is
@@ -220,7 +220,8 @@ public final class InMemoryRateLimitStore implements RateLimitStore {
         if (stripe.size >= keysPerStripe) {
             stripe.evictOne(now);
             slot = -1 - stripe.find(fingerprint);
-        } else if (2 * (stripe.size + 1) > stripe.slots.length >>> 1 && stripe.slots.length >>> 1 < maxSlotsPerStripe) {
+        } else if (2 * (stripe.size + 1) > stripe.slots.length >>> 1
+                && stripe.slots.length >>> 1 < maxSlotsPerStripe) {
             stripe.grow();
             slot = -1 - stripe.find(fingerprint);
         }

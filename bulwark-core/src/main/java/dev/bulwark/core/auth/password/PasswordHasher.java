@@ -56,8 +56,8 @@ public final class PasswordHasher {
                     yield new NativeArgon2(config);
                 } catch (LinkageError e) {
                     LOG.warn("libargon2 cannot be loaded here ({}); hashing passwords in Java, which leaves each "
-                            + "hash's memory to the garbage collector (run the JVM with -XX:+UseG1GC, docs/operations.md)",
-                            e.getMessage());
+                            + "hash's memory to the garbage collector (run the JVM with -XX:+UseG1GC, "
+                            + "docs/operations.md)", e.getMessage());
                     yield new JavaArgon2(config);
                 }
             }
