@@ -13,18 +13,18 @@ import java.util.Set;
  * happens on a detection, and which parameters are left alone.
  *
  * <p>Exclusions name one parameter of one target: {@code query:q}, {@code header:Referer}, {@code path} (the whole
- * path), {@code body:comment} (a form field) or {@code body:$.items[*].description} (a JSON value: {@code $}, then
- * {@code .key} per object level and {@code [*]} per array level). Names are compared without regard to case for
- * headers and exactly otherwise. Lists are kept as given, including {@code null} entries so {@link #problems} can
- * report them. Immutable.
+ * path), {@code body:comment} (a form or multipart field) or {@code body:$.items[*].description} (a JSON value:
+ * {@code $}, then {@code .key} per object level and {@code [*]} per array level). Names are compared without regard
+ * to case for headers and exactly otherwise. Lists are kept as given, including {@code null} entries so
+ * {@link #problems} can report them. Immutable.
  *
  * @param enabled            {@code false} only for {@link #OFF} ({@code waf: false}, switching off an inherited one)
  * @param mode               {@link Mode#BLOCK} refuses a detection, {@link Mode#LOG} only reports it
  * @param checks             the detectors that run; never empty
  * @param targets            the parts of the request inspected; never empty
  * @param exclude            parameters never inspected
- * @param maxBodyInspection  the largest JSON or form body inspected, in bytes
- * @param oversizedBody      what happens to a JSON or form body larger than {@code maxBodyInspection}
+ * @param maxBodyInspection  the largest JSON, form or multipart body inspected, in bytes
+ * @param oversizedBody      what happens to a JSON, form or multipart body larger than {@code maxBodyInspection}
  */
 public record WafConfig(boolean enabled, Mode mode, Set<Check> checks, Set<Target> targets, List<String> exclude,
                         long maxBodyInspection, OversizedBody oversizedBody) {
@@ -58,7 +58,7 @@ public record WafConfig(boolean enabled, Mode mode, Set<Check> checks, Set<Targe
         PATH, QUERY, HEADERS, BODY
     }
 
-    /** What happens to a JSON or form body larger than {@code maxBodyInspection}. */
+    /** What happens to a JSON, form or multipart body larger than {@code maxBodyInspection}. */
     public enum OversizedBody {
         /** Refuse it with {@code 413} in block mode (a body nobody inspected never reaches the backend). */
         BLOCK,

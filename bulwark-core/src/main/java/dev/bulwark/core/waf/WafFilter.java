@@ -41,9 +41,14 @@ import java.util.function.Function;
  *   <li><b>query</b>: each parameter's name and value, form-decoded ({@code +} is a space);</li>
  *   <li><b>headers</b>: every header value except credentials and protocol headers ({@link #SKIPPED_HEADERS});</li>
  *   <li><b>body</b>: JSON bodies ({@code application/json}, {@code +json}) walked with Jackson's streaming parser,
- *       every object key and string value; form bodies ({@code application/x-www-form-urlencoded}) field by field.
- *       Other content types (multipart, binary, text) are not inspected. The body is read into memory within the
- *       route's body limit and then forwarded exactly as read, the mechanism webhook and tenant rules use.</li>
+ *       every object key and string value; form bodies ({@code application/x-www-form-urlencoded}) field by field;
+ *       {@code multipart/form-data} bodies part by part ({@link MultipartForm}): each part's field name, its
+ *       filename, and its value when it is a field rather than a file (file contents are binary and not inspected,
+ *       their filenames are). Form and multipart fields are one parameter each, named by the field name, so
+ *       {@code body:FIELD} exclusions apply to both alike (an excluded part's name, filename and value are all
+ *       skipped). Other content types (other multipart types, binary, text) are not inspected. The body is read
+ *       into memory within the route's body limit and then forwarded exactly as read, the mechanism webhook and
+ *       tenant rules use.</li>
  * </ul>
  *
  * <p>A detection in {@link Mode#BLOCK} refuses with {@code 403} {@link Reason#INJECTION_DETECTED}, whose detail
@@ -52,9 +57,10 @@ import java.util.function.Function;
  *
  * <p>Bodies larger than {@code maxBodyInspection}: in block mode with {@link OversizedBody#BLOCK} they are refused
  * with {@code 413} as soon as the limit is passed (a declared length is refused before reading, an undeclared one
- * is never buffered beyond the limit); otherwise they are forwarded uninspected. A JSON body that does not parse is
- * refused with {@code 400} {@link Reason#MALFORMED_REQUEST} in block mode, since a lenient backend parser might
- * read values the WAF never saw, and forwarded in log mode. Thread-safe.
+ * is never buffered beyond the limit); otherwise they are forwarded uninspected. A JSON body that does not parse, or
+ * a multipart body that breaks one of {@link MultipartForm}'s strict rules (or comes with a second
+ * {@code Content-Type} field), is refused with {@code 400} {@link Reason#MALFORMED_REQUEST} in block mode, since a
+ * lenient backend parser might read values the WAF never saw, and forwarded in log mode. Thread-safe.
  */
 public final class WafFilter implements SecurityFilter {
 
@@ -136,13 +142,21 @@ public final class WafFilter implements SecurityFilter {
             }
             Finding inBody;
             try {
-                inBody = kind == BodyKind.JSON ? inspectJson(body) : inspectForm(body);
+                inBody = switch (kind) {
+                    case JSON -> inspectJson(body);
+                    case MULTIPART -> inspectMultipart(exchange, body);
+                    case FORM -> inspectForm(body);
+                    case NONE -> throw new IllegalStateException("no body to inspect");
+                };
             } catch (IOException malformed) {
                 if (!block) {
                     return chain.proceed(exchange);
                 }
+                // Jackson's messages quote the body; MultipartForm's never do.
                 return CompletableFuture.completedFuture(exchange.refuse(Reason.MALFORMED_REQUEST, SOURCE,
-                        "the request body is not valid json"));
+                        malformed instanceof MultipartForm.MalformedException
+                                ? "the request body is not valid multipart/form-data: " + malformed.getMessage()
+                                : "the request body is not valid json"));
             }
             return inBody == null ? chain.proceed(exchange) : decide(exchange, chain, inBody);
         }).thenCompose(Function.identity());
@@ -253,9 +267,12 @@ public final class WafFilter implements SecurityFilter {
     // ---- body ----
 
     private enum BodyKind {
-        NONE, JSON, FORM;
+        NONE, JSON, MULTIPART, FORM;
 
-        /** Any JSON content type wins, then form; a backend might honour any one of several. */
+        /**
+         * Any JSON content type wins, then multipart, then form; a backend might honour any one of several. A
+         * multipart body next to another content type is refused when inspected ({@link WafFilter#inspectMultipart}).
+         */
         static BodyKind of(Exchange exchange) {
             BodyKind kind = NONE;
             for (String value : exchange.requestHeaders().getAll("Content-Type")) {
@@ -263,7 +280,9 @@ public final class WafFilter implements SecurityFilter {
                 if (MediaTypes.isJson(type)) {
                     return JSON;
                 }
-                if (type.equals("application/x-www-form-urlencoded")) {
+                if (type.equals("multipart/form-data")) {
+                    kind = MULTIPART;
+                } else if (type.equals("application/x-www-form-urlencoded") && kind == NONE) {
                     kind = FORM;
                 }
             }
@@ -281,6 +300,35 @@ public final class WafFilter implements SecurityFilter {
 
     private Finding inspectForm(byte[] body) {
         return inspectPairs(new String(body, StandardCharsets.UTF_8), Target.BODY);
+    }
+
+    /**
+     * Each part as {@link #inspectPairs} treats a form field: one parameter named by the field name, whose name and
+     * then filename (a file) or value (a field) are checked, unless the name is excluded.
+     *
+     * @throws MultipartForm.MalformedException when the body breaks one of {@link MultipartForm}'s rules, or the
+     *                                          request has more than one {@code Content-Type} (whose boundary would
+     *                                          the backend use?)
+     */
+    private Finding inspectMultipart(Exchange exchange, byte[] body) throws MultipartForm.MalformedException {
+        List<String> contentTypes = exchange.requestHeaders().getAll("Content-Type");
+        if (contentTypes.size() != 1) {
+            throw new MultipartForm.MalformedException("the request has more than one content type");
+        }
+        for (MultipartForm.Part part : MultipartForm.parse(contentTypes.getFirst(), body).parts()) {
+            String name = part.name();
+            if (exclusions.body(name)) {
+                continue;
+            }
+            Finding finding = check(name, Target.BODY, name);
+            if (finding == null) {
+                finding = check(part.isFile() ? part.filename() : part.value(), Target.BODY, name);
+            }
+            if (finding != null) {
+                return finding;
+            }
+        }
+        return null;
     }
 
     /**
