@@ -39,6 +39,8 @@ class WafGatewayTest {
                         .inline(PolicyConfig.builder().waf(WafConfig.builder().mode(WafConfig.Mode.LOG).build())))
                 .route(RouteConfig.builder("small").path("/small/**").upstream("backend")
                         .inline(PolicyConfig.builder().waf(WafConfig.builder().maxBodyInspection(1024).build())))
+                .route(RouteConfig.builder("small-upload").path("/small-upload/**").upstream("backend")
+                        .inline(PolicyConfig.builder().waf(WafConfig.builder().maxMultipartInspection(1024).build())))
                 .route(RouteConfig.builder("pass").path("/pass/**").upstream("backend")
                         .inline(PolicyConfig.builder().waf(WafConfig.builder().maxBodyInspection(1024)
                                 .oversizedBody(WafConfig.OversizedBody.PASS).build())))
@@ -195,6 +197,12 @@ class WafGatewayTest {
         assertThat(upstream.next().bodyBytes()).isEqualTo(large.length());
         assertThat(post("/small/orders", "application/json", "{\"q\":\"1' or '1'='1\"}").statusCode())
                 .isEqualTo(403);
+
+        byte[] form = multipart(new byte[2_000], "name", "Ada");
+        assertThat(post("/small/orders", MULTIPART, form).statusCode()).isEqualTo(200);
+        assertThat(upstream.next().bodyBytes()).isEqualTo(form.length);
+        assertThat(post("/small-upload/orders", MULTIPART, form).statusCode()).isEqualTo(413);
+        assertThat(upstream.nothingReceived()).isTrue();
     }
 
     @Test
@@ -265,7 +273,8 @@ class WafGatewayTest {
 
     @Test
     void aMultipartUploadReachesTheBackendByteForByte() throws Exception {
-        byte[] png = new byte[16 * 1024];
+        // over maxBodyInspection's 64 KiB, under maxMultipartInspection's 1 MiB: an attachment is no reason to refuse
+        byte[] png = new byte[200 * 1024];
         new Random(42).nextBytes(png);
         System.arraycopy(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'}, 0, png, 0, 8);
         byte[] body = multipart(png, "name", "Seán O'Brien", "email", "sean.obrien@example.com",

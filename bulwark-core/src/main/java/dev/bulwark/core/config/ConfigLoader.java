@@ -126,7 +126,7 @@ public final class ConfigLoader {
     private static final List<String> SCREENING_BOTS_KEYS = List.of("mode", "emptyUserAgent", "userAgents", "allow");
     private static final List<String> IP_REPUTATION_KEYS = List.of("file", "reloadInterval", "mode");
     private static final List<String> WAF_KEYS = List.of("mode", "checks", "targets", "exclude", "maxBodyInspection",
-            "oversizedBody");
+            "maxMultipartInspection", "oversizedBody");
     private static final List<String> TENANT_KEYS = List.of("required", "sources");
     private static final List<String> TENANCY_KEYS = List.of("crossTenantRoles", "unknownTenants", "cacheTtl");
     private static final List<String> WEBSOCKET_KEYS = List.of("allowedOrigins", "maxConnectionsPerUser",
@@ -736,6 +736,8 @@ public final class ConfigLoader {
             with(keys, "exclude", n -> ifSet(strings(n, child(path, "exclude")), b::exclude));
             with(keys, "maxBodyInspection", n -> ifSet(size(n, child(path, "maxBodyInspection")),
                     b::maxBodyInspection));
+            with(keys, "maxMultipartInspection", n -> ifSet(size(n, child(path, "maxMultipartInspection")),
+                    b::maxMultipartInspection));
             with(keys, "oversizedBody", n -> ifSet(enumValue(n, child(path, "oversizedBody"),
                     WafConfig.OversizedBody.class), b::oversizedBody));
             return b.build();

@@ -23,11 +23,14 @@ import java.util.Set;
  * @param checks             the detectors that run; never empty
  * @param targets            the parts of the request inspected; never empty
  * @param exclude            parameters never inspected
- * @param maxBodyInspection  the largest JSON, form or multipart body inspected, in bytes
- * @param oversizedBody      what happens to a JSON, form or multipart body larger than {@code maxBodyInspection}
+ * @param maxBodyInspection       the largest JSON or form body inspected, in bytes
+ * @param maxMultipartInspection  the largest {@code multipart/form-data} body inspected, in bytes: larger than
+ *                                {@code maxBodyInspection} by default, since a form with a file attached is bigger
+ *                                than its fields, while only the fields and filenames are inspected
+ * @param oversizedBody           what happens to a body larger than its bound
  */
 public record WafConfig(boolean enabled, Mode mode, Set<Check> checks, Set<Target> targets, List<String> exclude,
-                        long maxBodyInspection, OversizedBody oversizedBody) {
+                        long maxBodyInspection, long maxMultipartInspection, OversizedBody oversizedBody) {
 
     /** What a detection does. */
     public enum Mode {
@@ -58,7 +61,7 @@ public record WafConfig(boolean enabled, Mode mode, Set<Check> checks, Set<Targe
         PATH, QUERY, HEADERS, BODY
     }
 
-    /** What happens to a JSON, form or multipart body larger than {@code maxBodyInspection}. */
+    /** What happens to a body larger than its bound ({@code maxBodyInspection} or {@code maxMultipartInspection}). */
     public enum OversizedBody {
         /** Refuse it with {@code 413} in block mode (a body nobody inspected never reaches the backend). */
         BLOCK,
@@ -69,13 +72,23 @@ public record WafConfig(boolean enabled, Mode mode, Set<Check> checks, Set<Targe
     /** 64 KiB: larger than nearly every form and API request, small enough to inspect in tens of microseconds. */
     public static final long DEFAULT_MAX_BODY_INSPECTION = 64 * 1024;
 
-    /** Every check on every target, blocking, bodies up to 64 KiB. */
+    /**
+     * 1 MiB, the default body limit of a route's non-JSON requests: a form with an attachment that a route accepts
+     * by default is inspected by default, not refused (the whole body is held in memory while it is inspected).
+     */
+    public static final long DEFAULT_MAX_MULTIPART_INSPECTION = 1024 * 1024;
+    /** The largest bound either size may be given: what one request may hold in memory while inspected. */
+    private static final long MAX_INSPECTION = 16L * 1024 * 1024;
+
+    /** Every check on every target, blocking, JSON and form bodies up to 64 KiB, multipart ones up to 1 MiB. */
     public static final WafConfig DEFAULT = new WafConfig(true, Mode.BLOCK, EnumSet.allOf(Check.class),
-            EnumSet.allOf(Target.class), List.of(), DEFAULT_MAX_BODY_INSPECTION, OversizedBody.BLOCK);
+            EnumSet.allOf(Target.class), List.of(), DEFAULT_MAX_BODY_INSPECTION, DEFAULT_MAX_MULTIPART_INSPECTION,
+            OversizedBody.BLOCK);
 
     /** {@code waf: false}: no screening, whatever an earlier policy said. */
     public static final WafConfig OFF = new WafConfig(false, Mode.LOG, EnumSet.allOf(Check.class),
-            EnumSet.allOf(Target.class), List.of(), DEFAULT_MAX_BODY_INSPECTION, OversizedBody.PASS);
+            EnumSet.allOf(Target.class), List.of(), DEFAULT_MAX_BODY_INSPECTION, DEFAULT_MAX_MULTIPART_INSPECTION,
+            OversizedBody.PASS);
 
     public WafConfig {
         mode = mode == null ? Mode.BLOCK : mode;
@@ -109,10 +122,8 @@ public record WafConfig(boolean enabled, Mode mode, Set<Check> checks, Set<Targe
             problems.add(new ConfigProblem(path + ".targets", "is empty (expected some of path, query, headers,"
                     + " body; write waf: false to switch the waf off)"));
         }
-        if (config.maxBodyInspection() < 1024 || config.maxBodyInspection() > 16L * 1024 * 1024) {
-            problems.add(new ConfigProblem(path + ".maxBodyInspection", config.maxBodyInspection()
-                    + " bytes is out of range (expected 1KB to 16MB)"));
-        }
+        sizeProblem(problems, path + ".maxBodyInspection", config.maxBodyInspection());
+        sizeProblem(problems, path + ".maxMultipartInspection", config.maxMultipartInspection());
         for (int i = 0; i < config.exclude().size(); i++) {
             String problem = Exclusions.problem(config.exclude().get(i));
             if (problem != null) {
@@ -120,6 +131,12 @@ public record WafConfig(boolean enabled, Mode mode, Set<Check> checks, Set<Targe
             }
         }
         return problems;
+    }
+
+    private static void sizeProblem(List<ConfigProblem> problems, String path, long bytes) {
+        if (bytes < 1024 || bytes > MAX_INSPECTION) {
+            problems.add(new ConfigProblem(path, bytes + " bytes is out of range (expected 1KB to 16MB)"));
+        }
     }
 
     /** @return a builder starting from {@link #DEFAULT} */
@@ -134,6 +151,7 @@ public record WafConfig(boolean enabled, Mode mode, Set<Check> checks, Set<Targe
         private Set<Target> targets = DEFAULT.targets;
         private List<String> exclude = List.of();
         private long maxBodyInspection = DEFAULT.maxBodyInspection;
+        private long maxMultipartInspection = DEFAULT.maxMultipartInspection;
         private OversizedBody oversizedBody = DEFAULT.oversizedBody;
 
         private Builder() {
@@ -169,13 +187,19 @@ public record WafConfig(boolean enabled, Mode mode, Set<Check> checks, Set<Targe
             return this;
         }
 
+        public Builder maxMultipartInspection(long bytes) {
+            this.maxMultipartInspection = bytes;
+            return this;
+        }
+
         public Builder oversizedBody(OversizedBody oversizedBody) {
             this.oversizedBody = oversizedBody;
             return this;
         }
 
         public WafConfig build() {
-            return new WafConfig(true, mode, checks, targets, exclude, maxBodyInspection, oversizedBody);
+            return new WafConfig(true, mode, checks, targets, exclude, maxBodyInspection, maxMultipartInspection,
+                    oversizedBody);
         }
     }
 }

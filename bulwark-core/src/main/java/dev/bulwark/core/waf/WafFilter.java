@@ -55,7 +55,8 @@ import java.util.function.Function;
  * never echoes the request; in {@link Mode#LOG} the request passes. Either way one event names the check, the target
  * and the parameter (the value itself is redacted to its length). The first detection ends the inspection.
  *
- * <p>Bodies larger than {@code maxBodyInspection}: in block mode with {@link OversizedBody#BLOCK} they are refused
+ * <p>Bodies larger than their bound ({@code maxMultipartInspection} for multipart ones, {@code maxBodyInspection}
+ * for the others): in block mode with {@link OversizedBody#BLOCK} they are refused
  * with {@code 413} as soon as the limit is passed (a declared length is refused before reading, an undeclared one
  * is never buffered beyond the limit); otherwise they are forwarded uninspected. A JSON body that does not parse, or
  * a multipart body that breaks one of {@link MultipartForm}'s strict rules (or comes with a second
@@ -83,6 +84,7 @@ public final class WafFilter implements SecurityFilter {
     private final Detectors detectors;
     private final Exclusions exclusions;
     private final long maxBody;
+    private final long maxMultipartBody;
     private final boolean refuseOversized;
 
     /** @throws IllegalArgumentException naming the first problem {@link WafConfig#problems} reports */
@@ -99,6 +101,7 @@ public final class WafFilter implements SecurityFilter {
         this.detectors = new Detectors(config.checks());
         this.exclusions = new Exclusions(config.exclude());
         this.maxBody = config.maxBodyInspection();
+        this.maxMultipartBody = config.maxMultipartInspection();
         this.refuseOversized = block && config.oversizedBody() == OversizedBody.BLOCK;
     }
 
@@ -122,11 +125,12 @@ public final class WafFilter implements SecurityFilter {
         if (kind == BodyKind.NONE) {
             return chain.proceed(exchange);
         }
-        if (exchange.contentLength() > maxBody) {
+        long bound = kind == BodyKind.MULTIPART ? maxMultipartBody : maxBody;
+        if (exchange.contentLength() > bound) {
             return refuseOversized ? tooLarge(exchange) : chain.proceed(exchange);
         }
         if (refuseOversized) {
-            exchange.bodyLimit(Math.min(exchange.bodyLimit(), maxBody));
+            exchange.bodyLimit(Math.min(exchange.bodyLimit(), bound));
         }
         return exchange.body().handle((body, failure) -> {
             if (failure != null) {
@@ -137,7 +141,7 @@ public final class WafFilter implements SecurityFilter {
                 }
                 return CompletableFuture.<Response>failedFuture(cause);
             }
-            if (body.length > maxBody) {
+            if (body.length > bound) {
                 return chain.proceed(exchange);
             }
             Finding inBody;

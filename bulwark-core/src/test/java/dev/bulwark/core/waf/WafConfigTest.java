@@ -25,7 +25,7 @@ class WafConfigTest {
                 defaults:
                   waf: { mode: log, checks: [sqli, commandInjection], targets: [query, headers, body],
                          exclude: ["query:q", "body:$.items[0].note", "header:Referer"], maxBodyInspection: 32KB,
-                         oversizedBody: pass }
+                         maxMultipartInspection: 8MB, oversizedBody: pass }
                 routes:
                   - { id: a, match: { path: /a/** }, upstream: b }
                   - { id: b, match: { path: /** }, upstream: b, waf: false }
@@ -37,6 +37,7 @@ class WafConfigTest {
         assertThat(waf.targets()).containsExactlyInAnyOrder(WafConfig.Target.QUERY, WafConfig.Target.HEADERS,
                 WafConfig.Target.BODY);
         assertThat(waf.maxBodyInspection()).isEqualTo(32 * 1024);
+        assertThat(waf.maxMultipartInspection()).isEqualTo(8 * 1024 * 1024);
         assertThat(waf.oversizedBody()).isEqualTo(WafConfig.OversizedBody.PASS);
         assertThat(config.routes().get(1).inline().waf()).isSameAs(WafConfig.OFF);
         assertThat(RouteCompiler.compile(config).routes()).hasSize(2);
@@ -55,12 +56,13 @@ class WafConfigTest {
                 upstreams: { b: { url: "http://127.0.0.1:9" } }
                 routes:
                   - { id: a, match: { path: /** }, upstream: b,
-                      waf: { exclude: ["cookie:x", "body:$.a..b", "query:"], maxBodyInspection: 10, targets: [] } }
+                      waf: { exclude: ["cookie:x", "body:$.a..b", "query:"], maxBodyInspection: 10, targets: [],
+                             maxMultipartInspection: 32MB } }
                 """);
         assertThatThrownBy(() -> RouteCompiler.compile(config)).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("routes[0].waf.exclude[0]").hasMessageContaining("routes[0].waf.exclude[1]")
                 .hasMessageContaining("routes[0].waf.exclude[2]").hasMessageContaining("routes[0].waf.maxBodyInspection")
-                .hasMessageContaining("routes[0].waf.targets");
+                .hasMessageContaining("routes[0].waf.maxMultipartInspection").hasMessageContaining("routes[0].waf.targets");
     }
 
     @Test
