@@ -131,7 +131,7 @@ public final class ConfigLoader {
     private static final List<String> TENANCY_KEYS = List.of("crossTenantRoles", "unknownTenants", "cacheTtl");
     private static final List<String> WEBSOCKET_KEYS = List.of("allowedOrigins", "maxConnectionsPerUser",
             "maxConnectionsPerIp", "messagesPerConnection", "messagesPerUser", "maxFrameSize", "maxMessageSize",
-            "idleTimeout");
+            "idleTimeout", "retryAfter");
     private static final List<String> MESSAGE_RATE_KEYS = List.of("limit", "period", "burst");
     private static final List<String> ADMIN_KEYS = List.of("enabled", "prefix", "roles", "scope", "policies",
             "ipRules", "port");
@@ -696,6 +696,7 @@ public final class ConfigLoader {
             with(keys, "maxFrameSize", n -> ifSet(size(n, child(path, "maxFrameSize")), b::maxFrameSize));
             with(keys, "maxMessageSize", n -> ifSet(size(n, child(path, "maxMessageSize")), b::maxMessageSize));
             with(keys, "idleTimeout", n -> ifSet(duration(n, child(path, "idleTimeout")), b::idleTimeout));
+            with(keys, "retryAfter", n -> ifSet(duration(n, child(path, "retryAfter")), b::retryAfter));
             return b.build();
         }
 

@@ -27,10 +27,14 @@ import java.util.List;
  * @param maxFrameSize          the largest frame a client may send, in bytes
  * @param maxMessageSize        the largest message a client may send, its frames added up, in bytes
  * @param idleTimeout           how long a socket may carry no message in either direction
+ * @param retryAfter            the {@code Retry-After} an upgrade refused over a cap is given, in whole seconds: a
+ *                              cap frees only when one of the client's sockets closes, so this is a pace for the
+ *                              client's retries, not a promise (as {@code loadShedding.retryAfter} is for a shed
+ *                              request)
  */
 public record WebSocketConfig(List<String> allowedOrigins, int maxConnectionsPerUser, int maxConnectionsPerIp,
                               Rate messagesPerConnection, Rate messagesPerUser, long maxFrameSize,
-                              long maxMessageSize, Duration idleTimeout) {
+                              long maxMessageSize, Duration idleTimeout, Duration retryAfter) {
 
     /** The most sockets a cap may allow. */
     public static final int MAX_CONNECTIONS = 1_000_000;
@@ -43,7 +47,8 @@ public record WebSocketConfig(List<String> allowedOrigins, int maxConnectionsPer
 
     /**
      * Origins from CORS, 10 sockets per user and 100 per address, 100 messages per 10 s per socket and 300 per
-     * 10 s per user (bursts of the same size), frames and messages up to 1 MB, 10 minutes idle.
+     * 10 s per user (bursts of the same size), frames and messages up to 1 MB, 10 minutes idle, an upgrade
+     * refused over a cap told to retry after 5 s.
      */
     public static final WebSocketConfig DEFAULT = builder().build();
 
@@ -126,6 +131,16 @@ public record WebSocketConfig(List<String> allowedOrigins, int maxConnectionsPer
             problems.add(new ConfigProblem(path + ".idleTimeout", (idle == null ? "null" : idle.toMillis() + "ms")
                     + " must be between 1s and 1d"));
         }
+        Duration retryAfter = config.retryAfter();
+        String retryAfterPath = path + ".retryAfter";
+        if (retryAfter == null) {
+            problems.add(new ConfigProblem(retryAfterPath, "is required (expected a duration such as 5s)"));
+        } else if (retryAfter.isNegative() || retryAfter.isZero()) {
+            problems.add(new ConfigProblem(retryAfterPath, retryAfter.toMillis() + "ms must be positive"));
+        } else if (retryAfter.toMillis() % 1000 != 0) {
+            problems.add(new ConfigProblem(retryAfterPath, retryAfter.toMillis()
+                    + "ms is not whole seconds (Retry-After is sent in seconds)"));
+        }
         return problems;
     }
 
@@ -170,6 +185,7 @@ public record WebSocketConfig(List<String> allowedOrigins, int maxConnectionsPer
         private long maxFrameSize = 1024 * 1024;
         private long maxMessageSize = 1024 * 1024;
         private Duration idleTimeout = Duration.ofMinutes(10);
+        private Duration retryAfter = Duration.ofSeconds(5);
 
         private Builder() {
         }
@@ -221,9 +237,15 @@ public record WebSocketConfig(List<String> allowedOrigins, int maxConnectionsPer
             return this;
         }
 
+        /** Sets the {@code Retry-After} of an upgrade refused over a cap; {@link #problems} wants whole seconds. */
+        public Builder retryAfter(Duration retryAfter) {
+            this.retryAfter = retryAfter;
+            return this;
+        }
+
         public WebSocketConfig build() {
             return new WebSocketConfig(allowedOrigins, maxConnectionsPerUser, maxConnectionsPerIp,
-                    messagesPerConnection, messagesPerUser, maxFrameSize, maxMessageSize, idleTimeout);
+                    messagesPerConnection, messagesPerUser, maxFrameSize, maxMessageSize, idleTimeout, retryAfter);
         }
     }
 }

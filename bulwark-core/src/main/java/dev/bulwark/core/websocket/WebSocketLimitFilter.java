@@ -25,6 +25,11 @@ import java.util.concurrent.CompletionStage;
  * host ends its session: the filter ends it itself when the answer is anything but {@code 101}, and the host
  * ({@link #SESSION}) when the socket closes or the upgrade fails later. Other requests pass untouched.
  *
+ * <p>Like every 429 of the gateway, the refusal carries {@code Retry-After}: the route's
+ * {@link WebSocketConfig#retryAfter()} (5 s unless configured). It is a pace for the client's retries, not a
+ * prediction: a cap frees only when one of the client's own sockets closes, which nothing here can foresee, so
+ * the value is configured, as the load-shedding 503's {@code retryAfter} is for the same reason.
+ *
  * <p>Runs at {@link Stage#IDENTIFIED_RATE_LIMIT}, after authentication, so the user is known. Compiled once per
  * route; thread-safe.
  */
@@ -41,6 +46,8 @@ public final class WebSocketLimitFilter implements SecurityFilter {
     private final WebSocketConnections connections;
     private final RateLimitRule perConnection;
     private final RateLimitRule perUser;
+    /** The refusal's {@code Retry-After}, in seconds: built once, not per refused upgrade. */
+    private final String retryAfter;
     /** An IPv6 client counts by its /64, as rate limits key it: one host usually owns the whole network. */
     private final KeySource address = KeySource.parse(KeySource.IP);
 
@@ -60,6 +67,7 @@ public final class WebSocketLimitFilter implements SecurityFilter {
         }
         this.perConnection = config.messagesPerConnection() == null ? null : config.messagesPerConnection().rule();
         this.perUser = config.messagesPerUser() == null ? null : config.messagesPerUser().rule();
+        this.retryAfter = Long.toString(config.retryAfter().toSeconds());
     }
 
     @Override
@@ -98,8 +106,10 @@ public final class WebSocketLimitFilter implements SecurityFilter {
         });
     }
 
-    private static CompletionStage<Response> refuse(Exchange exchange, String detail) {
-        return CompletableFuture.completedFuture(exchange.refuse(Reason.WEBSOCKET_CONNECTION_LIMIT, SOURCE, detail));
+    private CompletionStage<Response> refuse(Exchange exchange, String detail) {
+        Response refusal = exchange.refuse(Reason.WEBSOCKET_CONNECTION_LIMIT, SOURCE, detail);
+        refusal.headers().set("Retry-After", retryAfter);
+        return CompletableFuture.completedFuture(refusal);
     }
 
     String routeId() {

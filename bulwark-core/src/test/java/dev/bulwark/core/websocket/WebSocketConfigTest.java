@@ -48,7 +48,7 @@ class WebSocketConfigTest {
                 {allowedOrigins: ["https://app.example.com", "https://*.example.com"], maxConnectionsPerUser: 3,
                  maxConnectionsPerIp: 30, messagesPerConnection: {limit: 10, period: 10s},
                  messagesPerUser: {limit: 20, period: 10s, burst: 5}, maxFrameSize: 64KB, maxMessageSize: 4MB,
-                 idleTimeout: 2m}""");
+                 idleTimeout: 2m, retryAfter: 30s}""");
 
         assertThat(config).isEqualTo(WebSocketConfig.builder()
                 .allowedOrigins("https://app.example.com", "https://*.example.com")
@@ -56,6 +56,7 @@ class WebSocketConfigTest {
                 .messagesPerConnection(WebSocketConfig.Rate.of(10, Duration.ofSeconds(10)))
                 .messagesPerUser(new WebSocketConfig.Rate(20L, Duration.ofSeconds(10), 5L))
                 .maxFrameSize(64 * 1024).maxMessageSize(4 * 1024 * 1024).idleTimeout(Duration.ofMinutes(2))
+                .retryAfter(Duration.ofSeconds(30))
                 .build());
     }
 
@@ -82,6 +83,7 @@ class WebSocketConfigTest {
         assertThat(d.messagesPerUser().rule().limit()).isEqualTo(300);
         assertThat(d.maxFrameSize()).isEqualTo(1024 * 1024);
         assertThat(d.maxMessageSize()).isEqualTo(1024 * 1024);
+        assertThat(d.retryAfter()).isEqualTo(Duration.ofSeconds(5));
         assertThat(WebSocketConfig.problems(d, "websocket")).isEmpty();
     }
 
@@ -109,6 +111,7 @@ class WebSocketConfigTest {
                       maxFrameSize: 100
                       maxMessageSize: 2GB
                       idleTimeout: 0s
+                      retryAfter: 1500ms
                       allowedOrigins: ["https://app.example.com/chat", "*.example.com"]
                 """)).containsExactlyInAnyOrder(
                 "routes[0].websocket.allowedOrigins[0]: \"https://app.example.com/chat\" is not an origin (expected"
@@ -120,7 +123,10 @@ class WebSocketConfigTest {
                 "routes[0].websocket.messagesPerUser: rate limit burst must be between 1 and 1000000000: 0",
                 "routes[0].websocket.maxFrameSize: 100 bytes must be between 1KB and 64MB",
                 "routes[0].websocket.maxMessageSize: 2147483648 bytes must be between 1KB and 1024MB",
-                "routes[0].websocket.idleTimeout: 0ms must be between 1s and 1d");
+                "routes[0].websocket.idleTimeout: 0ms must be between 1s and 1d",
+                "routes[0].websocket.retryAfter: 1500ms is not whole seconds (Retry-After is sent in seconds)");
+        assertThat(problems(ROUTES + "    websocket: {retryAfter: 0s}\n"))
+                .containsExactly("routes[0].websocket.retryAfter: 0ms must be positive");
     }
 
     @Test

@@ -10,6 +10,8 @@ import dev.bulwark.testing.TestExchange;
 import dev.bulwark.testing.Upstream;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 class WebSocketLimitFilterTest {
@@ -46,6 +48,7 @@ class WebSocketLimitFilterTest {
         Response response = Chains.run(fourth, upstream, filter);
 
         Problems.assertRefused(response, fourth, Reason.WEBSOCKET_CONNECTION_LIMIT);
+        assertThat(response.headers().get("Retry-After")).as("the default retryAfter").isEqualTo("5");
         assertThat(fourth.recordedEvents().single().detail())
                 .isEqualTo("client address already holds 3 websockets on this route");
         assertThat(upstream.reached()).isFalse();
@@ -71,9 +74,25 @@ class WebSocketLimitFilterTest {
         admit("203.0.113.2", "alice");
         TestExchange third = upgrade("203.0.113.3", "alice");
 
-        Problems.assertRefused(Chains.run(third, upgraded, filter), third, Reason.WEBSOCKET_CONNECTION_LIMIT);
+        Response response = Chains.run(third, upgraded, filter);
+
+        Problems.assertRefused(response, third, Reason.WEBSOCKET_CONNECTION_LIMIT);
+        assertThat(response.headers().get("Retry-After")).isEqualTo("5");
         assertThat(third.recordedEvents().single().detail()).isEqualTo("user already holds 2 websockets on this route");
         assertThat(connections.held("ip chat 203.0.113.3")).as("the address slot is given back").isZero();
+    }
+
+    @Test
+    void aRefusalCarriesTheRoutesConfiguredRetryAfter() {
+        WebSocketLimitFilter patient = new WebSocketLimitFilter("feed", WebSocketConfig.builder()
+                .maxConnectionsPerIp(1).retryAfter(Duration.ofSeconds(30)).build(), connections);
+        assertThat(Chains.run(upgrade("203.0.113.4", null), upgraded, patient).status()).isEqualTo(101);
+        TestExchange second = upgrade("203.0.113.4", null);
+
+        Response response = Chains.run(second, upgraded, patient);
+
+        Problems.assertRefused(response, second, Reason.WEBSOCKET_CONNECTION_LIMIT);
+        assertThat(response.headers().get("Retry-After")).isEqualTo("30");
     }
 
     @Test

@@ -222,7 +222,9 @@ class ChatWebSocketSecurityTest {
             chats.add(open(chat(login)));
         }
 
-        assertThat(refused(chat(login)).getStatus()).isEqualTo(429);
+        UpgradeRejectedException eleventh = refused(chat(login));
+        assertThat(eleventh.getStatus()).isEqualTo(429);
+        assertThat(eleventh.getHeaders().get("Retry-After")).isEqualTo("5");
         assertThat(reasons()).containsExactly(Reason.WEBSOCKET_CONNECTION_LIMIT);
         Chat anotherUser = open(chat(login()));
         assertThat(anotherUser.echo("not affected")).isEqualTo("not affected");

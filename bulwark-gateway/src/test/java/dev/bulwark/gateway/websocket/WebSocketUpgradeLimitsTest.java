@@ -102,9 +102,13 @@ class WebSocketUpgradeLimitsTest {
     }
 
     private static int refusedStatus(WebSocketConnectOptions options) {
+        return refused(options).getStatus();
+    }
+
+    private static UpgradeRejectedException refused(WebSocketConnectOptions options) {
         Throwable failure = catchThrowable(() -> open(options));
         assertThat(failure).isInstanceOf(ExecutionException.class).cause().isInstanceOf(UpgradeRejectedException.class);
-        return ((UpgradeRejectedException) failure.getCause()).getStatus();
+        return (UpgradeRejectedException) failure.getCause();
     }
 
     private static List<Reason> reasons() {
@@ -132,7 +136,9 @@ class WebSocketUpgradeLimitsTest {
         WebSocket second = open(feed());
         int before = handshakes.get();
 
-        assertThat(refusedStatus(feed())).isEqualTo(429);
+        UpgradeRejectedException refusal = refused(feed());
+        assertThat(refusal.getStatus()).isEqualTo(429);
+        assertThat(refusal.getHeaders().get("Retry-After")).as("the default websocket.retryAfter").isEqualTo("5");
         assertThat(handshakes.get()).as("the refused upgrade never reached the upstream").isEqualTo(before);
         assertThat(reasons()).containsExactly(Reason.WEBSOCKET_CONNECTION_LIMIT);
         assertThat(gateway.meterRegistry().scrape()).contains("websocket_connections_active{route=\"feed\"} 2.0");
