@@ -905,7 +905,10 @@ public final class RouteCompiler {
         /** @return the shared screening filter, built on first use; {@code null} when screening is off */
         private ScreeningFilter screening() {
             if (screening == null && config.screening() != null && !config.screening().isOff()) {
-                screening = new ScreeningFilter(config.screening(), ipReputation, null);
+                // The suspicious-session watch asks the same question of the user agent; it reads the answer.
+                boolean scannerMatchRead = config.auth() != null
+                        && config.auth().suspiciousSessions().scannerAgents() != null;
+                screening = new ScreeningFilter(config.screening(), ipReputation, null, scannerMatchRead);
             }
             return screening;
         }
@@ -945,7 +948,8 @@ public final class RouteCompiler {
             if (sessionActivity == null) {
                 sessionActivity = new SessionActivity(rules, services.auth().clock());
                 BotScreeningConfig bots = config.screening() != null ? config.screening().bots() : null;
-                // The same list as bot screening's, its extra patterns and allowed agents included.
+                // The same list as bot screening's, its extra patterns and allowed agents included: where screening
+                // has matched the user agent, the watch takes its answer (ScreeningFilter.SCANNER_MATCH) instead.
                 scannerAgents = bots == null ? new ScannerUserAgents(List.of(), List.of())
                         : new ScannerUserAgents(bots.userAgents(), bots.allow());
             }

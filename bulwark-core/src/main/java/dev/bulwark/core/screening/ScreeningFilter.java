@@ -1,5 +1,6 @@
 package dev.bulwark.core.screening;
 
+import dev.bulwark.api.AttributeKey;
 import dev.bulwark.api.Chain;
 import dev.bulwark.api.Exchange;
 import dev.bulwark.api.Problem;
@@ -11,6 +12,7 @@ import dev.bulwark.core.iprules.IpLiterals;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -27,6 +29,10 @@ import java.util.concurrent.CompletionStage;
  * always removed first, so a backend never sees a forged one. The reputation list is checked first; a blocked
  * request stops at the first signal that blocks it.
  *
+ * <p>Built to share it, it leaves what the scanner list said of the request's {@code User-Agent} in
+ * {@link #SCANNER_MATCH}, so a later filter that asks the same question (the suspicious-session watch) does not
+ * match the user agent again.
+ *
  * <p>One filter serves every route. In the chain that also answers the built-in endpoints, paths under the
  * exempt prefix pass unscreened, so health checks and metrics scrapes never depend on it. Thread-safe.
  */
@@ -39,19 +45,44 @@ public final class ScreeningFilter implements SecurityFilter {
     /** The only detail clients see, so a refusal does not say which signal gave it away. */
     static final String PUBLIC_DETAIL = "request not allowed";
 
+    /**
+     * What the scanner list said of the request's {@code User-Agent}: the pattern it matched, or empty when it is
+     * not a scanner's (or is allowed). Set only by a filter built to share it, and only when it matched the user
+     * agent: scanner screening is on ({@code screening.bots.mode} is not {@code off}) and the request has exactly
+     * one non-blank {@code User-Agent}. Absent otherwise, so a reader that finds nothing matches the user agent
+     * itself. Several {@code User-Agent} fields are screened joined, which is not what a reader matching each value
+     * finds, so that result is not shared.
+     */
+    public static final AttributeKey<Optional<String>> SCANNER_MATCH = AttributeKey.named("scannerUserAgentMatch");
+
     private final ScreeningAction scannerAction;
     private final ScreeningAction emptyAction;
     private final ScannerUserAgents scanners;
     private final IpReputationList reputation;
     private final ScreeningAction reputationAction;
     private final String exemptPrefix;
+    private final boolean sharesScannerMatch;
 
     /**
+     * A filter that does not share its scanner match ({@link #SCANNER_MATCH}).
+     *
      * @param config       the {@code screening} section; its problems must have been reported already
      * @param reputation   the loaded reputation list; {@code null} when {@code ipReputation} is not configured
      * @param exemptPrefix requests whose path starts with it pass unscreened; {@code null} for none
      */
     public ScreeningFilter(ScreeningConfig config, IpReputationList reputation, String exemptPrefix) {
+        this(config, reputation, exemptPrefix, false);
+    }
+
+    /**
+     * @param config             the {@code screening} section; its problems must have been reported already
+     * @param reputation         the loaded reputation list; {@code null} when {@code ipReputation} is not configured
+     * @param exemptPrefix       requests whose path starts with it pass unscreened; {@code null} for none
+     * @param sharesScannerMatch whether to leave {@link #SCANNER_MATCH} for a later filter; without a reader, it
+     *                           would only cost each request an attribute
+     */
+    public ScreeningFilter(ScreeningConfig config, IpReputationList reputation, String exemptPrefix,
+                           boolean sharesScannerMatch) {
         Objects.requireNonNull(config, "config");
         BotScreeningConfig bots = config.bots();
         this.scannerAction = bots == null ? ScreeningAction.OFF : bots.mode();
@@ -61,6 +92,7 @@ public final class ScreeningFilter implements SecurityFilter {
         this.reputationAction = reputation == null || config.ipReputation() == null
                 ? ScreeningAction.OFF : config.ipReputation().mode();
         this.exemptPrefix = exemptPrefix;
+        this.sharesScannerMatch = sharesScannerMatch;
     }
 
     @Override
@@ -99,6 +131,9 @@ public final class ScreeningFilter implements SecurityFilter {
             }
         } else if (scannerAction != ScreeningAction.OFF) {
             String pattern = scanners.match(userAgent);
+            if (sharesScannerMatch && agents.size() == 1) {
+                exchange.attribute(SCANNER_MATCH, Optional.ofNullable(pattern));
+            }
             if (pattern != null) {
                 String detail = "user agent matches the scanner pattern \"" + pattern + "\"";
                 if (scannerAction == ScreeningAction.BLOCK) {

@@ -10,12 +10,14 @@ import dev.bulwark.api.Response;
 import dev.bulwark.api.SecurityFilter;
 import dev.bulwark.api.Stage;
 import dev.bulwark.core.ratelimit.KeySource;
+import dev.bulwark.core.screening.ScreeningFilter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -30,6 +32,11 @@ import java.util.function.Predicate;
  * <p>Runs right after authentication, on sessions of Bulwark's own logins and of external issuers' tokens that
  * carry a session id; API keys (machine clients, often at many addresses) and tokens without a session are not
  * watched. Built once per route, sharing one {@link SessionActivity}; thread-safe.
+ *
+ * <p>The user agent is matched once per request: when bot screening has already matched it
+ * ({@link ScreeningFilter#SCANNER_MATCH}), that answer is used and {@code scannerAgent} is not asked; otherwise
+ * (screening off, or not matching user agents, or several {@code User-Agent} fields) each value is asked about.
+ * The two must therefore agree: the route compiler builds both from {@code screening.bots}.
  */
 public final class SuspiciousSessionFilter implements SecurityFilter {
 
@@ -45,7 +52,8 @@ public final class SuspiciousSessionFilter implements SecurityFilter {
     /**
      * @param config       the rules
      * @param activity     this node's record of addresses, shared by every route
-     * @param scannerAgent whether a {@code User-Agent} value is a known scanner's
+     * @param scannerAgent whether a {@code User-Agent} value is a known scanner's; must answer as bot screening's
+     *                     list does, whose answer is used instead when the request has one
      * @param endSession   ends a session by id everywhere (logout)
      */
     public SuspiciousSessionFilter(SuspiciousSessionConfig config, SessionActivity activity,
@@ -100,15 +108,23 @@ public final class SuspiciousSessionFilter implements SecurityFilter {
         if (scannerAgents == null) {
             return null;
         }
-        boolean scanner = false;
-        for (String agent : exchange.requestHeaders().getAll("User-Agent")) {
-            scanner |= scannerAgent.test(agent);
-        }
-        if (!scanner) {
+        if (!isScanner(exchange)) {
             return null;
         }
         return new SessionActivity.Finding("scannerAgents", scannerAgents, "session " + principal.sessionId()
                 + " used by a scanner's user agent");
+    }
+
+    private boolean isScanner(Exchange exchange) {
+        Optional<String> screened = exchange.attribute(ScreeningFilter.SCANNER_MATCH);
+        if (screened != null) {
+            return screened.isPresent();
+        }
+        boolean scanner = false;
+        for (String agent : exchange.requestHeaders().getAll("User-Agent")) {
+            scanner |= scannerAgent.test(agent);
+        }
+        return scanner;
     }
 
     private static void emit(Exchange exchange, Principal principal, SessionActivity.Finding finding) {
