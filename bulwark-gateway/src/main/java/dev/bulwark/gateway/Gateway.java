@@ -5,6 +5,7 @@ import dev.bulwark.api.SecurityEventSink;
 import dev.bulwark.api.store.StoreUnavailableException;
 import dev.bulwark.core.auth.AuthServices;
 import dev.bulwark.core.config.BulwarkConfig;
+import dev.bulwark.core.config.Listener;
 import dev.bulwark.core.config.ServerConfig;
 import dev.bulwark.core.routing.CompiledRoutes;
 import dev.bulwark.core.routing.RouteCompiler;
@@ -33,7 +34,9 @@ import java.net.URI;
 import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -136,31 +139,24 @@ public final class Gateway implements AutoCloseable {
             // accepted connections across their event loops.
             java.util.Queue<GatewayVerticle> instances = new java.util.concurrent.ConcurrentLinkedQueue<>();
             await(vertx.deployVerticle(() -> {
-                GatewayVerticle instance = new GatewayVerticle(runtime, server.port(), GatewayVerticle.Listener.MAIN);
+                GatewayVerticle instance = new GatewayVerticle(runtime, server.port(), Listener.MAIN);
                 instances.add(instance);
                 return instance;
             }, new DeploymentOptions().setInstances(options.eventLoops())), "port " + server.port(), server);
-            int port = instances.peek().actualPort();
-            Integer adminPort = null;
-            if (server.adminPort() != null) {
-                GatewayVerticle admin = new GatewayVerticle(runtime, server.adminPort(),
-                        GatewayVerticle.Listener.BUILTINS);
-                await(vertx.deployVerticle(admin), "admin port " + server.adminPort(), server);
-                adminPort = admin.actualPort();
-            }
-            Integer adminApiPort = null;
-            if (routes.adminRoute() != null) {
-                Integer own = config.admin().port();
-                if (own == null) {
-                    adminApiPort = port;
-                } else if (own.equals(server.adminPort())) {
-                    adminApiPort = adminPort;
-                } else {
-                    GatewayVerticle adminApi = new GatewayVerticle(runtime, own, GatewayVerticle.Listener.ADMIN_API);
-                    await(vertx.deployVerticle(adminApi), "admin.port " + own, server);
-                    adminApiPort = adminApi.actualPort();
+            Map<Listener, Integer> bound = new EnumMap<>(Listener.class);
+            bound.put(Listener.MAIN, instances.peek().actualPort());
+            for (Listener other : List.of(Listener.BUILTINS, Listener.ADMIN_API)) {
+                if (other.isOpen(config)) {
+                    GatewayVerticle verticle = new GatewayVerticle(runtime, other.port(config), other);
+                    await(vertx.deployVerticle(verticle), (other == Listener.BUILTINS ? "admin port " : "admin.port ")
+                            + other.port(config), server);
+                    bound.put(other, verticle.actualPort());
                 }
             }
+            int port = bound.get(Listener.MAIN);
+            Integer adminPort = bound.get(Listener.BUILTINS);
+            Listener adminApi = Listener.adminApi(config);
+            Integer adminApiPort = adminApi == null ? null : bound.get(adminApi);
             Gateway gateway = new Gateway(vertx, runtime, server, port, adminPort, adminApiPort, metrics, storage,
                     auth);
             LOG.info("bulwark gateway listening on {}://{}:{} ({} routes, {} event loops{}{}, storage: {})",

@@ -23,7 +23,8 @@ import java.util.Locale;
  * @param scope    the permission that lets any credential use the API (default {@value #DEFAULT_SCOPE})
  * @param policies named policies applied to the endpoints, in order, after {@code defaults}
  * @param ipRules  client addresses allowed and denied on top of {@code server.ipRules}; {@code null} for none
- * @param port     a port of its own for the API, or {@code null} to serve it on the main port
+ * @param port     a port of its own for the API, or {@code null} to serve it on the main port; the same number as
+ *                 {@code server.adminPort} shares that port ({@link dev.bulwark.core.config.Listener} decides)
  */
 public record AdminConfig(boolean enabled, String prefix, List<String> roles, String scope, List<String> policies,
                           IpRulesConfig ipRules, Integer port) {

@@ -14,7 +14,7 @@ import java.util.List;
  * @param tls              TLS settings, or {@code null} for plain HTTP (h2c is still offered)
  * @param http2            whether HTTP/2 is offered (h2c upgrade / prior knowledge, ALPN over TLS); default true
  * @param adminPort        when set, built-in endpoints ({@code /_bulwark/...}) move to this port and leave the
- *                         main one; {@code null} keeps them on the main port
+ *                         main one; {@code null} keeps them on the main port ({@link Listener} decides)
  * @param trustedProxies   CIDRs of proxies whose {@code X-Forwarded-For}/{@code Forwarded}/{@code X-Forwarded-Proto}
  *                         are believed; empty means the socket peer is always the client
  * @param allowedHosts     host names accepted in {@code Host}/{@code :authority} (exact or {@code *.example.com});

@@ -32,7 +32,7 @@ final class RunCommand implements Runnable {
         PrintWriter out = spec.commandLine().getOut();
         out.println("bulwark: serving " + config + " on " + gateway.baseUri()
                 + " (" + loaded.routes().size() + " routes, " + loaded.upstreams().size() + " upstreams)");
-        if (loaded.server().adminPort() != null) {
+        if (gateway.adminPort() != null) {
             out.println("bulwark: health and metrics on admin port " + gateway.adminPort());
         }
         out.println("bulwark: press Ctrl-C to stop");

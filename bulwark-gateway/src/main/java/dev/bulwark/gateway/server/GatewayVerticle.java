@@ -1,6 +1,7 @@
 package dev.bulwark.gateway.server;
 
-import dev.bulwark.core.admin.AdminConfig;
+import dev.bulwark.core.config.BulwarkConfig;
+import dev.bulwark.core.config.Listener;
 import dev.bulwark.core.config.ServerConfig;
 import dev.bulwark.core.routing.CompiledRoute;
 import dev.bulwark.core.websocket.WebSocketConfig;
@@ -19,20 +20,10 @@ import java.util.Set;
  * One event loop's share of the gateway: an HTTP server on the shared port with its own upstream connection
  * pools. The gateway deploys one per event loop; Vert.x spreads accepted connections across them.
  *
- * <p>Also serves the gateway's other ports, as its {@link Listener} says: {@code server.adminPort} (built-in
- * endpoints) and {@code admin.port} (the admin API).
+ * <p>The gateway's other ports ({@code server.adminPort}, {@code admin.port}) get a verticle each. Which port
+ * serves what is {@link Listener}'s to decide; a verticle asks it for its own.
  */
 public final class GatewayVerticle extends VerticleBase {
-
-    /** Which of the gateway's ports a verticle serves, and so what it answers there. */
-    public enum Listener {
-        /** {@code server.port}: the routes, plus built-ins and the admin API unless they have ports of their own. */
-        MAIN,
-        /** {@code server.adminPort}: built-in endpoints, plus the admin API when {@code admin.port} is this port. */
-        BUILTINS,
-        /** {@code admin.port}, when it is not {@code server.adminPort}: the admin API only. */
-        ADMIN_API
-    }
 
     /** Headroom over the configured limits, so the header-limit filter (which answers 431 with a problem) sees
      *  oversized headers first and Vert.x's own limit is only a backstop against abuse. */
@@ -62,19 +53,14 @@ public final class GatewayVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        ServerConfig config = runtime.routes().config().server();
-        boolean main = listener == Listener.MAIN;
+        BulwarkConfig whole = runtime.routes().config();
+        ServerConfig config = whole.server();
+        boolean main = listener.servesRoutes();
         int maxFrameSize = largestWebSocketFrame();
         proxy = main ? new HttpProxy(vertx, runtime.upstreamGuards(), maxFrameSize) : null;
-        boolean builtinsHere = listener == Listener.BUILTINS || (main && config.adminPort() == null);
-        AdminConfig admin = runtime.routes().config().admin();
-        boolean adminApiHere = runtime.routes().adminRoute() != null && switch (listener) {
-            case MAIN -> admin.port() == null;
-            case BUILTINS -> admin.port() != null && admin.port().equals(config.adminPort());
-            case ADMIN_API -> true;
-        };
         server = vertx.createHttpServer(options(config, maxFrameSize))
-                .requestHandler(new RequestHandler(runtime, proxy, context, main, builtinsHere, adminApiHere));
+                .requestHandler(new RequestHandler(runtime, proxy, context, main, listener.servesBuiltins(whole),
+                        listener.servesAdminApi(whole)));
         return server.listen(port, config.host()).onSuccess(runtime.servers()::add);
     }
 

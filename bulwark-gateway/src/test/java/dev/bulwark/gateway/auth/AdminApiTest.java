@@ -449,4 +449,36 @@ class AdminApiTest {
             assertThat(reached).isEmpty();
         }
     }
+
+    @Test
+    void onTheAdminPortTheApiSitsNextToHealthAndMetricsAndNeitherIsOnTheMainPort() throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        try (Gateway shared = Gateway.start(config(ServerConfig.builder().adminPort(port),
+                        AdminConfig.builder().port(port)),
+                GatewayOptions.defaults().withClock(clock).withEventLoops(1))) {
+            String token = login(shared, createUser(shared, "ops@example.com", "admin"));
+            URI adminPort = URI.create("http://127.0.0.1:" + port);
+
+            HttpResponse<String> apiOnMain = admin(shared.baseUri(), "GET", "/users", token, null);
+            HttpResponse<String> apiOnAdmin = admin(adminPort, "GET", "/users", token, null);
+            HttpResponse<String> healthOnMain = HTTP.send(HttpRequest.newBuilder(
+                    shared.baseUri().resolve("/_bulwark/health/live")).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> healthOnAdmin = HTTP.send(HttpRequest.newBuilder(
+                    adminPort.resolve("/_bulwark/health/live")).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> routeOnAdmin = HTTP.send(HttpRequest.newBuilder(adminPort.resolve("/api/profile"))
+                    .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+
+            assertThat(shared.adminPort()).isEqualTo(port);
+            assertThat(shared.adminApiPort()).isEqualTo(port);
+            assertThat(apiOnMain.statusCode()).isEqualTo(404);
+            assertThat(apiOnAdmin.statusCode()).isEqualTo(200);
+            assertThat(healthOnMain.statusCode()).isEqualTo(404);
+            assertThat(healthOnAdmin.statusCode()).isEqualTo(200);
+            assertThat(routeOnAdmin.statusCode()).isEqualTo(404);
+            assertThat(reached).isEmpty();
+        }
+    }
 }
