@@ -112,9 +112,17 @@ class BuiltinEndpointsTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             adminPort = socket.getLocalPort();
         }
-        startGateway(adminPort, null);
+        // With a fallback upstream, which takes every request no route matches, but not these.
+        gateway = Gateway.start(GatewayTestSupport.config(upstream,
+                        GatewayTestSupport.server().adminPort(adminPort).fallbackUpstream("backend"))
+                .route(RouteConfig.builder("api").path("/api/**").upstream("backend")).build(),
+                GatewayOptions.defaults().withEventLoops(1));
 
         assertThat(get(gateway, "/_bulwark/health/live").statusCode()).isEqualTo(404);
+        assertThat(get(gateway, "/_bulwark/metrics").statusCode()).isEqualTo(404);
+        assertThat(upstream.nothingReceived()).isTrue();
+        assertThat(get(gateway, "/elsewhere").statusCode()).isEqualTo(200);
+        assertThat(upstream.next().path()).isEqualTo("/elsewhere");
         HttpResponse<String> admin = CLIENT.send(withSecrets(
                 URI.create("http://127.0.0.1:" + gateway.adminPort() + "/_bulwark/health/live")).GET().build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -116,6 +116,8 @@ final class RequestHandler implements Handler<HttpServerRequest> {
             label = BUILTIN;
             priority = path.startsWith(BuiltinEndpoints.HEALTH_PREFIX) ? Priority.CRITICAL : Priority.NORMAL;
             terminal = ex -> runtime.builtins().handle(exchange);
+        } else if (servedElsewhere(path, normalized)) {
+            terminal = refusal(Reason.ROUTE_NOT_FOUND, "no route matches this request");
         } else {
             RouteMatch match = adminMatch != null || !serveRoutes ? adminMatch
                     : runtime.routes().match(host, exchange.method(), normalized);
@@ -190,6 +192,16 @@ final class RequestHandler implements Handler<HttpServerRequest> {
             }));
             return hopped;
         };
+    }
+
+    /**
+     * Whether this port serves routes while another serves the built-in endpoints or the admin API that the request
+     * is for: such a request gets 404 rather than go on to a catch-all route or the fallback upstream, so a health
+     * probe or an admin call aimed at the wrong port fails plainly instead of getting the backend's answer.
+     */
+    private boolean servedElsewhere(String path, NormalizedPath normalized) {
+        return serveRoutes && ((!serveBuiltins && path.startsWith(BuiltinEndpoints.PREFIX))
+                || (!serveAdminApi && runtime.routes().matchAdmin(normalized) != null));
     }
 
     private static Chain refusal(Reason reason, String detail) {

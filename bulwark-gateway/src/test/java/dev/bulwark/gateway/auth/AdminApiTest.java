@@ -451,6 +451,32 @@ class AdminApiTest {
     }
 
     @Test
+    void onAPortOfItsOwnAnApiPrefixOutsideTheBuiltinsIsNotPassedToTheFallbackUpstream() throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        try (Gateway separate = Gateway.start(config(ServerConfig.builder().fallbackUpstream("backend"),
+                        AdminConfig.builder().port(port).prefix("/ops")),
+                GatewayOptions.defaults().withClock(clock).withEventLoops(1))) {
+            String token = login(separate, createUser(separate, "root@example.com", "admin"));
+
+            HttpResponse<String> onMain = HTTP.send(HttpRequest.newBuilder(separate.baseUri().resolve("/ops/users"))
+                    .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> onOwn = HTTP.send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + port + "/ops/users"))
+                    .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> elsewhere = HTTP.send(HttpRequest.newBuilder(separate.baseUri().resolve("/other"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+
+            assertThat(onMain.statusCode()).isEqualTo(404);
+            assertThat(onOwn.statusCode()).isEqualTo(200);
+            assertThat(elsewhere.statusCode()).isEqualTo(200);
+            assertThat(reached).containsExactly("GET /other");
+        }
+    }
+
+    @Test
     void onTheAdminPortTheApiSitsNextToHealthAndMetricsAndNeitherIsOnTheMainPort() throws Exception {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
