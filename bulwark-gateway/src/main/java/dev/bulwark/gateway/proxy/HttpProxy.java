@@ -26,6 +26,7 @@ import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.net.SocketAddress;
 
 import java.net.ConnectException;
 import java.net.URI;
@@ -248,6 +249,8 @@ public final class HttpProxy {
         final UpstreamConfig config;
         final String host;
         final int port;
+        /** Built once: given no server, Vert.x builds (and checks the host of) an address for every request. */
+        final SocketAddress server;
         final boolean ssl;
         final String basePath;
         final HttpClientAgent client;
@@ -266,6 +269,7 @@ public final class HttpProxy {
             this.ssl = scheme.equals("https");
             this.host = url.getHost();
             this.port = url.getPort() > 0 ? url.getPort() : ssl ? 443 : 80;
+            this.server = SocketAddress.inetSocketAddress(port, host);
             String path = url.getRawPath() == null ? "" : url.getRawPath();
             this.basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
             HttpClientOptions options = new HttpClientOptions()
@@ -344,6 +348,7 @@ public final class HttpProxy {
             HttpServerRequest in = exchange.request();
             RequestOptions options = new RequestOptions()
                     .setMethod(in.method())
+                    .setServer(target.server)
                     .setHost(target.host)
                     .setPort(target.port)
                     .setSsl(target.ssl)
