@@ -269,6 +269,9 @@ class WafGatewayTest {
                 "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"doc\"; filename=\"../../etc/cron.d/x\""
                         + "\r\n\r\nharmless\r\n--" + BOUNDARY + "--");
         assertBlocked(post("/profile", MULTIPART, withFile), "traversal", "body field \"doc\"");
+        // Spring reads the form-data parts of any multipart/* body as request parameters.
+        assertBlocked(post("/profile", "multipart/mixed; boundary=" + BOUNDARY, multipart(null, "id", "1' OR 1=1--")),
+                "sqli", "body field \"id\"");
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.bulwark.core.waf;
 
+import dev.bulwark.core.edge.MediaTypes;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -12,6 +14,12 @@ import java.util.Set;
 /**
  * A {@code multipart/form-data} body (RFC 7578, framed as RFC 2046 §5.1 says), parsed strictly for injection
  * screening: each part's field name, its filename when it is a file, and its value when it is not.
+ *
+ * <p>Bodies of other multipart types ({@code multipart/mixed}, {@code multipart/related}…) are framed by the same
+ * rules, and those of their parts that declare {@code Content-Disposition: form-data} are form parts under every
+ * rule below, because some backends (Commons FileUpload, and Spring's multipart resolver on it) read any
+ * {@code multipart/*} body as a form. Their other parts are opaque entities: their header lines must be well formed
+ * (the third point below), and nothing else about them is checked or inspected.
  *
  * <p>Strict because a body the WAF reads one way and the backend another is a bypass: wherever backends differ, the
  * body is refused rather than read one of the ways. {@link #parse} throws {@link MalformedException} when
@@ -107,11 +115,15 @@ final class MultipartForm {
     }
 
     /**
-     * @param contentType the request's one {@code Content-Type} value, a {@code multipart/form-data} type
+     * @param contentType the request's one {@code Content-Type} value, a {@code multipart/*} type
      * @param body        the whole body
+     * @return the form parts: every part of a {@code multipart/form-data} body; of another multipart type only the
+     *     parts that declare themselves {@code form-data}, which some backends read as form fields whatever the
+     *     body's type (the others are opaque entities, not inspected)
      * @throws MalformedException when the content type or the body breaks a rule of the class comment
      */
     static MultipartForm parse(String contentType, byte[] body) throws MalformedException {
+        boolean formData = MediaTypes.of(contentType).equals("multipart/form-data");
         byte[] dashBoundary = ("--" + boundary(contentType)).getBytes(StandardCharsets.US_ASCII);
         if (body.length == 0) {
             return new MultipartForm(List.of());
@@ -125,6 +137,7 @@ final class MultipartForm {
             throw new MalformedException("the first boundary delimiter does not follow a crlf");
         }
         List<Part> parts = new ArrayList<>();
+        int count = 0;
         while (true) {
             int after = delimiter + dashBoundary.length;
             if (startsWith(body, after, '-', '-')) {
@@ -149,26 +162,30 @@ final class MultipartForm {
                 throw new MalformedException("the body has no closing delimiter");
             }
             if (!crlfBefore(body, next)) {
-                throw new MalformedException("a boundary delimiter after part " + (parts.size() + 1)
+                throw new MalformedException("a boundary delimiter after part " + (count + 1)
                         + " does not follow a crlf");
             }
             if (next - 2 < start) {
-                throw new MalformedException("part " + (parts.size() + 1) + " is empty");
+                throw new MalformedException("part " + (count + 1) + " is empty");
             }
-            if (parts.size() == MAX_PARTS) {
+            if (count == MAX_PARTS) {
                 throw new MalformedException("the body has more than " + MAX_PARTS + " parts");
             }
-            parts.add(part(body, start, next - 2, parts.size() + 1));
+            count++;
+            Part part = part(body, start, next - 2, count, formData);
+            if (part != null) {
+                parts.add(part);
+            }
             delimiter = next;
         }
     }
 
-    /** @return the boundary of a {@code multipart/form-data} content type, checked */
+    /** @return the boundary of a {@code multipart/*} content type, checked */
     private static String boundary(String contentType) throws MalformedException {
         int semicolon = contentType.indexOf(';');
         String type = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).strip();
-        if (!type.equalsIgnoreCase("multipart/form-data")) {
-            throw new MalformedException("the content type is not multipart/form-data");
+        if (!type.regionMatches(true, 0, "multipart/", 0, 10) || !isToken(type, 10, type.length())) {
+            throw new MalformedException("the content type is not multipart");
         }
         Map<String, String> parameters = semicolon < 0 ? Map.of()
                 : parameters(contentType, semicolon, "the content type");
@@ -194,8 +211,14 @@ final class MultipartForm {
         return boundary;
     }
 
-    /** @param from the first byte after the delimiter's CRLF; @param to the CR of the next delimiter */
-    private static Part part(byte[] body, int from, int to, int number) throws MalformedException {
+    /**
+     * @param from     the first byte after the delimiter's CRLF
+     * @param to       the CR of the next delimiter
+     * @param formData whether the body is {@code multipart/form-data}, where every part must be a form part
+     * @return the part, or {@code null} for a part of another multipart type that is not {@code form-data}
+     */
+    private static Part part(byte[] body, int from, int to, int number, boolean formData)
+            throws MalformedException {
         String disposition = null;
         String type = null;
         String transferEncoding = null;
@@ -225,12 +248,17 @@ final class MultipartForm {
             }
             line = end + 2;
         }
+        int semicolon = disposition == null ? -1 : disposition.indexOf(';');
+        boolean formPart = disposition != null
+                && (semicolon < 0 ? disposition : disposition.substring(0, semicolon)).strip()
+                        .equalsIgnoreCase("form-data");
+        if (!formData && !formPart) {
+            return null;
+        }
         if (disposition == null) {
             throw new MalformedException("part " + number + " has no content-disposition");
         }
-        int semicolon = disposition.indexOf(';');
-        if (!(semicolon < 0 ? disposition : disposition.substring(0, semicolon)).strip()
-                .equalsIgnoreCase("form-data")) {
+        if (!formPart) {
             throw new MalformedException("the content-disposition of part " + number + " is not form-data");
         }
         Map<String, String> parameters = semicolon < 0 ? Map.of()

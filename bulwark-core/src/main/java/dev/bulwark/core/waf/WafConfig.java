@@ -24,7 +24,7 @@ import java.util.Set;
  * @param targets            the parts of the request inspected; never empty
  * @param exclude            parameters never inspected
  * @param maxBodyInspection       the largest JSON or form body inspected, in bytes
- * @param maxMultipartInspection  the largest {@code multipart/form-data} body inspected, in bytes: larger than
+ * @param maxMultipartInspection  the largest multipart body inspected, in bytes: larger than
  *                                {@code maxBodyInspection} by default, since a form with a file attached is bigger
  *                                than its fields, while only the fields and filenames are inspected
  * @param oversizedBody           what happens to a body larger than its bound

@@ -46,9 +46,10 @@ import java.util.function.Function;
  *       filename, and its value when it is a field rather than a file (file contents are binary and not inspected,
  *       their filenames are). Form and multipart fields are one parameter each, named by the field name, so
  *       {@code body:FIELD} exclusions apply to both alike (an excluded part's name, filename and value are all
- *       skipped). Other content types (other multipart types, binary, text) are not inspected. The body is read
- *       into memory within the route's body limit and then forwarded exactly as read, the mechanism webhook and
- *       tenant rules use.</li>
+ *       skipped). In other multipart types only the parts that declare {@code Content-Disposition: form-data}
+ *       are form parts (some backends read any {@code multipart/*} body as a form); the rest are not inspected,
+ *       nor are other content types (binary, text). The body is read into memory within the route's body limit
+ *       and then forwarded exactly as read, the mechanism webhook and tenant rules use.</li>
  * </ul>
  *
  * <p>A detection in {@link Mode#BLOCK} refuses with {@code 403} {@link Reason#INJECTION_DETECTED}, whose detail
@@ -159,7 +160,8 @@ public final class WafFilter implements SecurityFilter {
                 // Jackson's messages quote the body; MultipartForm's never do.
                 return CompletableFuture.completedFuture(exchange.refuse(Reason.MALFORMED_REQUEST, SOURCE,
                         malformed instanceof MultipartForm.MalformedException
-                                ? "the request body is not valid multipart/form-data: " + malformed.getMessage()
+                                ? "the request body is not valid " + MediaTypes.of(exchange.requestHeaders()
+                                        .get("Content-Type")) + ": " + malformed.getMessage()
                                 : "the request body is not valid json"));
             }
             return inBody == null ? chain.proceed(exchange) : decide(exchange, chain, inBody);
@@ -284,7 +286,7 @@ public final class WafFilter implements SecurityFilter {
                 if (MediaTypes.isJson(type)) {
                     return JSON;
                 }
-                if (type.equals("multipart/form-data")) {
+                if (type.startsWith("multipart/")) {
                     kind = MULTIPART;
                 } else if (type.equals("application/x-www-form-urlencoded") && kind == NONE) {
                     kind = FORM;

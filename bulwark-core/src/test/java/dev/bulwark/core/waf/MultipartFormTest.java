@@ -57,6 +57,49 @@ class MultipartFormTest {
     }
 
     @Test
+    void inAnotherMultipartTypeTheFormDataPartsAreReadAndTheOthersLeftOpaque() throws Exception {
+        // Commons FileUpload (and Spring on it) reads the form-data parts of any multipart/* body as a form.
+        byte[] body = crlf("--" + BOUNDARY,
+                "Content-Type: application/xop+xml; charset=UTF-8",
+                "Content-Transfer-Encoding: base64",
+                "",
+                "PHNvYXA+PC9zb2FwPg==",
+                "--" + BOUNDARY,
+                "Content-Disposition: form-data; name=\"id\"",
+                "",
+                "1' OR '1'='1",
+                "--" + BOUNDARY,
+                "Content-Type: multipart/alternative; boundary=inner",
+                "",
+                "opaque, even when it is itself multipart",
+                "--" + BOUNDARY + "--",
+                "");
+
+        assertThat(parse("multipart/mixed; boundary=" + BOUNDARY, body))
+                .containsExactly(new Part("id", null, "1' OR '1'='1"));
+        assertThat(parse("Multipart/Related; type=\"application/xop+xml\"; boundary=" + BOUNDARY, body))
+                .containsExactly(new Part("id", null, "1' OR '1'='1"));
+        assertThat(parse("multipart/x-anything; boundary=" + BOUNDARY, body)).hasSize(1);
+    }
+
+    @Test
+    void inAnotherMultipartTypeAFormDataPartAndTheFramingFollowEveryRule() {
+        String mixed = "multipart/mixed; boundary=" + BOUNDARY;
+        assertMalformed(mixed, crlf("--" + BOUNDARY, "Content-Disposition: form-data; name=\"id\"",
+                "Content-Transfer-Encoding: base64", "", "MScgT1IgJzEnPScx", "--" + BOUNDARY + "--", ""),
+                "content-transfer-encoding");
+        assertMalformed(mixed, crlf("--" + BOUNDARY, "Content-Disposition: form-data", "", "x",
+                "--" + BOUNDARY + "--", ""), "has no name");
+        assertMalformed(mixed, ("--" + BOUNDARY + "\r\nContent-Type: text/plain\r\n\r\nx\n--" + BOUNDARY
+                + "\r\nContent-Disposition: form-data; name=\"id\"\r\n\r\n1' OR '1'='1\r\n--" + BOUNDARY
+                + "--\r\n").getBytes(StandardCharsets.UTF_8), "does not follow a crlf");
+        assertMalformed(mixed, crlf("--" + BOUNDARY, "Content-Type text/plain", "", "x", "--" + BOUNDARY + "--", ""),
+                "has no colon");
+        assertMalformed("multipart/; boundary=" + BOUNDARY, crlf("--" + BOUNDARY + "--", ""), "not multipart");
+        assertMalformed("text/plain; boundary=" + BOUNDARY, crlf("--" + BOUNDARY + "--", ""), "not multipart");
+    }
+
+    @Test
     void aQuotedBoundaryMayHoldSpacesAndPunctuation() throws Exception {
         String boundary = "simple boundary:'(),+_./=?";
         byte[] body = crlf("--" + boundary, "Content-Disposition: form-data; name=a", "", "1",
@@ -146,7 +189,7 @@ class MultipartFormTest {
         assertMalformed("multipart/form-data; boundary=\"a\\\"b\"", body, "backslash");
         assertMalformed("multipart/form-data; boundary=\"ab", body, "unterminated");
         assertMalformed("multipart/form-data; boundary=a b", body, "do not parse");
-        assertMalformed("multipart/form-data, boundary=a", body, "not multipart/form-data");
+        assertMalformed("multipart/form-data, boundary=a", body, "not multipart");
     }
 
     @Test

@@ -114,6 +114,25 @@ class WafFilterTest {
     }
 
     @Test
+    void aFormDataPartInAnotherMultipartTypeIsInspectedAndItsOtherPartsAreNot() {
+        // Spring's multipart resolver reads a multipart/mixed body's form-data parts as request parameters.
+        byte[] body = form("--" + BOUNDARY + "\r\nContent-Type: text/plain\r\n\r\n1' OR '1'='1\r\n",
+                field("id", "1' OR '1'='1"));
+        TestExchange mixed = multipart("multipart/mixed; boundary=" + BOUNDARY, body);
+        Upstream upstream = Upstream.ok();
+
+        Problems.assertRefused(run(WafConfig.DEFAULT, mixed, upstream), mixed, Reason.INJECTION_DETECTED);
+        assertThat(upstream.reached()).isFalse();
+        assertThat(mixed.recordedEvents().single().detail()).startsWith("sqli in body field \"id\"");
+
+        byte[] related = form("--" + BOUNDARY + "\r\nContent-Type: text/plain\r\n\r\n1' OR '1'='1\r\n");
+        TestExchange opaque = multipart("multipart/related; boundary=" + BOUNDARY, related);
+        Upstream reached = Upstream.ok();
+        assertThat(run(WafConfig.DEFAULT, opaque, reached).status()).isEqualTo(200);
+        assertThat(reached.reached()).isTrue();
+    }
+
+    @Test
     void aFileWhoseContentLooksLikeAnAttackPasses() {
         TestExchange exchange = multipart(MULTIPART, form(field("title", "notes"), file("upload", "notes.txt",
                 "1' OR '1'='1\r\n<script>alert(1)</script>\r\n../../../etc/passwd\r\n; cat /etc/passwd")));
