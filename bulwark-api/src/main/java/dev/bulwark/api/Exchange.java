@@ -27,6 +27,13 @@ public interface Exchange {
     /** @return the raw query string without {@code '?'}, or {@code null} when there is none */
     String rawQuery();
 
+    /**
+     * Replaces the query string that later filters see and that goes upstream, e.g. to take a credential out.
+     *
+     * @param rawQuery the new raw query without {@code '?'}; {@code null} or empty for none
+     */
+    void rawQuery(String rawQuery);
+
     /** @return the requested host name, lower case, without port */
     String host();
 

@@ -22,7 +22,7 @@ public final class TestExchange implements Exchange {
 
     private final String method;
     private final String path;
-    private final String rawQuery;
+    private String rawQuery;
     private final String host;
     private final boolean secure;
     private final String clientIp;
@@ -63,6 +63,10 @@ public final class TestExchange implements Exchange {
     @Override public String path() { return path; }
 
     @Override public String rawQuery() { return rawQuery; }
+
+    @Override public void rawQuery(String rawQuery) {
+        this.rawQuery = rawQuery == null || rawQuery.isEmpty() ? null : rawQuery;
+    }
 
     @Override public String host() { return host; }
 

@@ -3,6 +3,8 @@ package dev.bulwark.core.auth;
 import dev.bulwark.api.Headers;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The cookies of cookie mode, and reading them back from a request.
@@ -35,6 +37,37 @@ public final class AuthCookies {
     /** @return a {@code Set-Cookie} value deleting {@code name} */
     public static String clear(String name, String sameSite) {
         return name + "=; Path=/; Max-Age=0; Secure; HttpOnly; SameSite=" + sameSite;
+    }
+
+    /**
+     * Takes every cookie called {@code name} out of the request's {@code Cookie} headers; a header left without
+     * cookies is removed. Headers without such a cookie are left exactly as they were.
+     */
+    public static void remove(Headers headers, String name) {
+        List<String> kept = new ArrayList<>();
+        boolean removed = false;
+        for (String header : headers.getAll("Cookie")) {
+            StringBuilder rest = new StringBuilder(header.length());
+            boolean changed = false;
+            for (String pair : header.split(";")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0 && pair.substring(0, eq).trim().equals(name)) {
+                    changed = true;
+                } else if (!pair.isBlank()) {
+                    rest.append(rest.isEmpty() ? "" : "; ").append(pair.trim());
+                }
+            }
+            removed |= changed;
+            if (!changed) {
+                kept.add(header);
+            } else if (!rest.isEmpty()) {
+                kept.add(rest.toString());
+            }
+        }
+        if (removed) {
+            headers.remove("Cookie");
+            kept.forEach(header -> headers.add("Cookie", header));
+        }
     }
 
     /**

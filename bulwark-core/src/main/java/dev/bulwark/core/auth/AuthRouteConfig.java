@@ -13,9 +13,12 @@ import java.util.Objects;
  *                       headers), or {@code null} to never read tokens from the URL
  * @param apiKeys        whether API keys of machine clients count, besides or instead of tokens
  * @param apiKeyHeader   the request header that carries an API key (never forwarded upstream where keys count)
+ * @param forwardToken   whether the access token a request authenticated with goes on to the backend; when
+ *                       {@code false} it is taken out (the {@code Authorization} header, the access cookie or the
+ *                       query parameter), and the backend learns who called from {@code identityHeaders}
  */
 public record AuthRouteConfig(Mode mode, List<String> issuers, String queryParameter, ApiKeyMode apiKeys,
-                              String apiKeyHeader) {
+                              String apiKeyHeader, boolean forwardToken) {
 
     /** Whether the route needs a credential. */
     public enum Mode {
@@ -54,14 +57,19 @@ public record AuthRouteConfig(Mode mode, List<String> issuers, String queryParam
         Objects.requireNonNull(apiKeyHeader, "apiKeyHeader");
     }
 
-    /** A setting where only tokens count. */
+    /** A setting where only tokens count, and the token is forwarded. */
     public AuthRouteConfig(Mode mode, List<String> issuers, String queryParameter) {
-        this(mode, issuers, queryParameter, ApiKeyMode.OFF, DEFAULT_API_KEY_HEADER);
+        this(mode, issuers, queryParameter, ApiKeyMode.OFF, DEFAULT_API_KEY_HEADER, true);
     }
 
     /** @return this setting with API keys counting as {@code apiKeys} says, read from {@code header} */
     public AuthRouteConfig withApiKeys(ApiKeyMode apiKeys, String header) {
-        return new AuthRouteConfig(mode, issuers, queryParameter, apiKeys, header);
+        return new AuthRouteConfig(mode, issuers, queryParameter, apiKeys, header, forwardToken);
+    }
+
+    /** @return this setting with the access token forwarded to the backend or not */
+    public AuthRouteConfig withForwardToken(boolean forward) {
+        return new AuthRouteConfig(mode, issuers, queryParameter, apiKeys, apiKeyHeader, forward);
     }
 
     /** @return whether API keys count on this route */

@@ -113,7 +113,8 @@ public final class Authenticator {
 
     /**
      * Authenticates {@code exchange} under a route's settings. On success the principal, user, tenant and claims
-     * are stored on the exchange; a WebSocket token entry is removed from the headers that go upstream.
+     * are stored on the exchange; a WebSocket token entry is removed from the headers that go upstream, and so is
+     * any other token when the route does not forward it ({@link AuthRouteConfig#forwardToken}).
      */
     public Outcome authenticate(Exchange exchange, AuthRouteConfig route) {
         Headers headers = exchange.requestHeaders();
@@ -181,7 +182,22 @@ public final class Authenticator {
             view.put("tenant", claims.tenant());
         }
         exchange.attribute(ExchangeAttributes.CLAIMS, view);
+        if (!route.forwardToken()) {
+            withhold(exchange, method, route);
+        }
         return new Outcome.Authenticated(principal, claims);
+    }
+
+    /** Takes the token a request authenticated with out of what later filters see and the backend receives. */
+    private static void withhold(Exchange exchange, Principal.Method method, AuthRouteConfig route) {
+        switch (method) {
+            case BEARER -> exchange.requestHeaders().remove("Authorization");
+            case COOKIE -> AuthCookies.remove(exchange.requestHeaders(), AuthCookies.ACCESS);
+            case QUERY -> exchange.rawQuery(withoutParameter(exchange.rawQuery(), route.queryParameter()));
+            default -> {
+                // A WebSocket protocol entry is always taken out (takeWebSocketToken); API keys never pass.
+            }
+        }
     }
 
     /** @return whether the route accepts API keys and the request carries its API key header */
@@ -285,6 +301,18 @@ public final class Authenticator {
             }
         }
         return null;
+    }
+
+    /** @return the query without every {@code name=} pair (compared as {@link #queryParameter} reads it) */
+    private static String withoutParameter(String rawQuery, String name) {
+        StringBuilder kept = new StringBuilder(rawQuery.length());
+        for (String pair : rawQuery.split("&")) {
+            int eq = pair.indexOf('=');
+            if (!(eq > 0 && pair.substring(0, eq).equals(name)) && !pair.isEmpty()) {
+                kept.append(kept.isEmpty() ? "" : "&").append(pair);
+            }
+        }
+        return kept.toString();
     }
 
     /** @return why the CSRF check fails, or {@code null} when it passes */

@@ -157,7 +157,7 @@ public final class ConfigLoader {
     private static final List<String> EXTERNAL_ISSUER_KEYS = List.of("issuer", "jwksUrl", "jwks", "audience",
             "algorithms", "rolesClaim", "tenantClaim", "clockSkew", "refreshInterval", "minRefetchInterval");
     private static final List<String> ROUTE_AUTH_KEYS = List.of("mode", "issuers", "queryParameter", "apiKeys",
-            "apiKeyHeader");
+            "apiKeyHeader", "forwardToken");
     private static final List<String> API_KEYS_KEYS = List.of("failureLimit", "failurePeriod");
     private static final List<String> RATE_LIMIT_TIER_KEYS = List.of("limit", "period", "burst", "key", "onStoreFailure");
     private static final List<String> MATCH_KEYS = List.of("path", "methods", "hosts");
@@ -896,7 +896,7 @@ public final class ConfigLoader {
 
         /**
          * {@code required}, {@code optional}, {@code off}/{@code false}, or
-         * {@code {mode, issuers, queryParameter, apiKeys, apiKeyHeader}}.
+         * {@code {mode, issuers, queryParameter, apiKeys, apiKeyHeader, forwardToken}}.
          */
         private AuthRouteConfig routeAuth(JsonNode node, String path) {
             if (isOff(node)) {
@@ -920,9 +920,11 @@ public final class ConfigLoader {
             AuthRouteConfig.ApiKeyMode apiKeys = keys.containsKey("apiKeys") ? apiKeyMode(keys.get("apiKeys"),
                     child(path, "apiKeys")) : AuthRouteConfig.ApiKeyMode.OFF;
             String header = optional(keys, path, "apiKeyHeader", this::string);
+            Boolean forwardToken = optional(keys, path, "forwardToken", this::bool);
             return mode == null || apiKeys == null ? null : new AuthRouteConfig(mode,
                     issuers == null ? List.of() : issuers, query, apiKeys,
-                    header == null ? AuthRouteConfig.DEFAULT_API_KEY_HEADER : header);
+                    header == null ? AuthRouteConfig.DEFAULT_API_KEY_HEADER : header,
+                    forwardToken == null || forwardToken);
         }
 
         /** {@code off} (or {@code false}), {@code also} or {@code only}. */

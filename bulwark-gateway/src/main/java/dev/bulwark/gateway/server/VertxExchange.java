@@ -35,6 +35,9 @@ public final class VertxExchange implements Exchange {
     private final String method;
     private final String path;
     private final String forwardPath;
+    /** Whether a filter replaced the query ({@link #rawQuery(String)}); then {@link #replacedQuery} holds it. */
+    private boolean queryReplaced;
+    private String replacedQuery;
     private final String host;
     private final boolean secure;
     private final String peer;
@@ -167,7 +170,13 @@ public final class VertxExchange implements Exchange {
 
     @Override
     public String rawQuery() {
-        return request.query();
+        return queryReplaced ? replacedQuery : request.query();
+    }
+
+    @Override
+    public void rawQuery(String rawQuery) {
+        queryReplaced = true;
+        replacedQuery = rawQuery == null || rawQuery.isEmpty() ? null : rawQuery;
     }
 
     @Override

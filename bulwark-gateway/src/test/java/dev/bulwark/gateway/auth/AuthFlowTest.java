@@ -68,7 +68,7 @@ class AuthFlowTest {
     static void start() {
         vertx = Vertx.vertx();
         upstream = vertx.createHttpServer().requestHandler(request -> {
-            received.add(Map.of("path", request.path(),
+            received.add(Map.of("path", request.path(), "query", String.valueOf(request.query()),
                     "authorization", String.valueOf(request.getHeader("Authorization")),
                     "user", String.valueOf(request.headers().getAll("X-User-Id")),
                     "roles", String.valueOf(request.getHeader("X-Roles")),
@@ -92,6 +92,10 @@ class AuthFlowTest {
                 .route(RouteConfig.builder("health").path("/api/health").upstream("backend"))
                 .route(RouteConfig.builder("identity").path("/api/identity").upstream("backend")
                         .inline(PolicyConfig.builder().auth(AuthRouteConfig.REQUIRED)
+                                .identityHeaders(IdentityHeadersConfig.DEFAULT)))
+                .route(RouteConfig.builder("withheld").path("/api/withheld/**").upstream("backend")
+                        .inline(PolicyConfig.builder().auth(new AuthRouteConfig(AuthRouteConfig.Mode.REQUIRED,
+                                        List.of(), "access_token").withForwardToken(false))
                                 .identityHeaders(IdentityHeadersConfig.DEFAULT)))
                 .route(RouteConfig.builder("per-user").path("/api/per-user").upstream("backend")
                         .inline(PolicyConfig.builder().auth(AuthRouteConfig.REQUIRED).rateLimit("per-user")))
@@ -123,6 +127,27 @@ class AuthFlowTest {
                 .toCompletableFuture().join();
         assertThat(created).isInstanceOf(Identity.CreateOutcome.Created.class);
         return email;
+    }
+
+    @Test
+    void aRouteThatDoesNotForwardTheTokenTakesItOutOfTheHeaderAndTheQueryAndSendsTheIdentityInstead()
+            throws Exception {
+        String access = client.login(newUser("MERCHANT"), PASSWORD).get("accessToken").asText();
+
+        assertThat(client.get("/api/withheld/orders", access).statusCode()).isEqualTo(200);
+        Map<String, String> byHeader = received.poll(5, TimeUnit.SECONDS);
+        assertThat(byHeader).containsEntry("authorization", "null");
+        assertThat(byHeader.get("identity")).isNotEqualTo("null").isNotEqualTo(access);
+        assertThat(byHeader.get("user")).isNotEqualTo("[]");
+
+        assertThat(client.send("GET", "/api/withheld/orders?page=2&access_token=" + access + "&sort=asc")
+                .statusCode()).isEqualTo(200);
+        Map<String, String> byQuery = received.poll(5, TimeUnit.SECONDS);
+        assertThat(byQuery).containsEntry("query", "page=2&sort=asc").containsEntry("authorization", "null");
+        assertThat(byQuery.get("identity")).isNotEqualTo("null");
+
+        assertThat(client.send("GET", "/api/withheld/orders?access_token=" + access).statusCode()).isEqualTo(200);
+        assertThat(received.poll(5, TimeUnit.SECONDS)).containsEntry("query", "null");
     }
 
     @Test

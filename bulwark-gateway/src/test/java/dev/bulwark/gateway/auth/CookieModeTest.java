@@ -56,7 +56,8 @@ class CookieModeTest {
     static void start() {
         vertx = Vertx.vertx();
         upstream = vertx.createHttpServer().requestHandler(request -> {
-            received.add(request.method().name() + " " + request.path());
+            received.add(request.method().name() + " " + request.path()
+                    + (request.path().startsWith("/api/withheld") ? " cookie=" + request.getHeader("Cookie") : ""));
             request.response().putHeader("Content-Type", "application/json").end("{\"ok\":true}");
         }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().join();
         gateway = Gateway.start(AuthFlowTest.config(AuthConfig.builder().hashing(AuthFlowTest.FAST_HASHING)
@@ -120,6 +121,18 @@ class CookieModeTest {
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         assertThat(received.poll(5, TimeUnit.SECONDS)).isEqualTo("GET /api/products");
+    }
+
+    @Test
+    void aRouteThatDoesNotForwardTheTokenTakesTheAccessCookieOutAndLeavesTheOthers() throws Exception {
+        Browser browser = login(newUser());
+
+        HttpResponse<String> response = client.send("GET", "/api/withheld/products", "Cookie",
+                "theme=dark; " + browser.accessOnly() + "; lang=en");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(received.poll(5, TimeUnit.SECONDS))
+                .isEqualTo("GET /api/withheld/products cookie=theme=dark; lang=en");
     }
 
     @Test
