@@ -17,8 +17,8 @@ import dev.bulwark.core.admin.AdminConfig;
  * </ul>
  *
  * <p>So the built-in endpoints, and the admin API when it is on, are each served by exactly one listener, and only
- * the main one serves routes. A path a listener does not serve is an unknown path there: {@code 404}, except that
- * on the main port a route or the fallback upstream may take it. The route compiler, not this type, refuses a
+ * the main one serves routes. A path a listener does not serve is an unknown path there: {@code 404}, on the main
+ * port too, where neither a catch-all route nor the fallback upstream takes it. The route compiler, not this type, refuses a
  * {@code server.adminPort} or {@code admin.port} equal to {@code server.port}. Stateless and thread-safe.
  */
 public enum Listener {
