@@ -59,10 +59,11 @@ import java.util.function.Function;
  * <p>Bodies larger than their bound ({@code maxMultipartInspection} for multipart ones, {@code maxBodyInspection}
  * for the others): in block mode with {@link OversizedBody#BLOCK} they are refused
  * with {@code 413} as soon as the limit is passed (a declared length is refused before reading, an undeclared one
- * is never buffered beyond the limit); otherwise they are forwarded uninspected. A JSON body that does not parse, or
- * a multipart body that breaks one of {@link MultipartForm}'s strict rules (or comes with a second
- * {@code Content-Type} field), is refused with {@code 400} {@link Reason#MALFORMED_REQUEST} in block mode, since a
- * lenient backend parser might read values the WAF never saw, and forwarded in log mode. Thread-safe.
+ * is never buffered beyond the limit); otherwise they are forwarded uninspected. A JSON body that does not parse, a
+ * multipart body that breaks one of {@link MultipartForm}'s strict rules, and any inspected body that comes with a
+ * second {@code Content-Type} field are refused with {@code 400} {@link Reason#MALFORMED_REQUEST} in block mode,
+ * since a lenient backend parser, or one honouring the other type, might read values the WAF never saw; in log
+ * mode they are forwarded. Thread-safe.
  */
 public final class WafFilter implements SecurityFilter {
 
@@ -125,6 +126,11 @@ public final class WafFilter implements SecurityFilter {
                 ? BodyKind.of(exchange) : BodyKind.NONE;
         if (kind == BodyKind.NONE) {
             return chain.proceed(exchange);
+        }
+        if (block && exchange.requestHeaders().getAll("Content-Type").size() > 1) {
+            // A backend may honour either type, and read the body otherwise than it was inspected.
+            return CompletableFuture.completedFuture(exchange.refuse(Reason.MALFORMED_REQUEST, SOURCE,
+                    "the request has more than one content type"));
         }
         long bound = kind == BodyKind.MULTIPART ? maxMultipartBody : maxBody;
         if (exchange.contentLength() > bound) {

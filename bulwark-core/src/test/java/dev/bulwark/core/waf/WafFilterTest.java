@@ -251,6 +251,22 @@ class WafFilterTest {
     }
 
     @Test
+    void anyInspectedBodyWithASecondContentTypeIsRefusedInBlockMode() {
+        // Valid JSON, and as a form two fields ({"a":"1 and id=2"}): which reading the backend uses is its choice.
+        byte[] body = "{\"a\":\"1&id=2\"}".getBytes(StandardCharsets.UTF_8);
+        TestExchange both = ExchangeBuilder.post("/orders").body("application/json", body)
+                .header("Content-Type", "application/x-www-form-urlencoded").build();
+        Upstream upstream = Upstream.ok();
+
+        Problems.assertRefused(run(WafConfig.DEFAULT, both, upstream), both, Reason.MALFORMED_REQUEST);
+        assertThat(upstream.reached()).isFalse();
+
+        TestExchange logged = ExchangeBuilder.post("/orders").body("application/json", body)
+                .header("Content-Type", "application/x-www-form-urlencoded").build();
+        assertThat(run(LOG, logged, Upstream.ok()).status()).isEqualTo(200);
+    }
+
+    @Test
     void aRealisticFormWithAnImagePassesUntouched() {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         body.writeBytes(bytes(field("name", "Seán O'Brien") + field("email", "sean.obrien@example.com")
