@@ -37,6 +37,18 @@ record Argon2Phc(String encoded, String variant, int version, int memoryKib, int
                 Integer.parseInt(m.group(5)), hashLength);
     }
 
+    /**
+     * @return whether verifying this hash costs no more than a hash the configuration could be set to make: a
+     *     stored string asking for more memory, passes or lanes (a hand-edited or imported row) would otherwise
+     *     take a hashing worker, or the heap, for as long as it says
+     */
+    boolean withinConfigurableCost() {
+        return parallelism >= 1 && parallelism <= PasswordHashingConfig.MAX_PARALLELISM
+                && iterations >= 1 && iterations <= PasswordHashingConfig.MAX_ITERATIONS
+                && memoryKib >= PasswordHashingConfig.MIN_MEMORY_PER_LANE_KIB * parallelism
+                && memoryKib <= PasswordHashingConfig.MAX_MEMORY_KIB;
+    }
+
     /** @return whether this hash was made the way {@code config} makes new ones (Argon2id, version 19) */
     boolean madeWith(PasswordHashingConfig config) {
         return variant.equals("argon2id") && version == 19 && memoryKib == config.memoryKib()

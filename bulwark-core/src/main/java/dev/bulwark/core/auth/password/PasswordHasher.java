@@ -20,6 +20,11 @@ import java.util.Objects;
 public final class PasswordHasher {
 
     private static final Logger LOG = LoggerFactory.getLogger(PasswordHasher.class);
+    /**
+     * The highest bcrypt cost verified: 2^16 rounds, several seconds of one core. Systems use 10 to 13; each step
+     * doubles the time, and a stored cost of 31 would hold a hashing worker for days.
+     */
+    static final int MAX_BCRYPT_COST = 16;
 
     private final PasswordHashingConfig config;
     private final Argon2Implementation argon2;
@@ -99,12 +104,24 @@ public final class PasswordHasher {
         try {
             if (storedHash.startsWith("$argon2")) {
                 Argon2Phc stored = Argon2Phc.parse(storedHash);
+                if (!stored.withinConfigurableCost()) {
+                    LOG.warn("a stored Argon2 hash asks for m={} KiB, t={}, p={}, beyond what hashing may be "
+                            + "configured to spend; it verifies as a mismatch (reset that user's password)",
+                            stored.memoryKib(), stored.iterations(), stored.parallelism());
+                    return PasswordVerification.MISMATCH;
+                }
                 if (!argon2.matches(password, stored)) {
                     return PasswordVerification.MISMATCH;
                 }
                 return new PasswordVerification(true, !stored.madeWith(config));
             }
             if (storedHash.startsWith("$2a$") || storedHash.startsWith("$2b$") || storedHash.startsWith("$2y$")) {
+                int cost = bcryptCost(storedHash);
+                if (cost > MAX_BCRYPT_COST) {
+                    LOG.warn("a stored bcrypt hash asks for cost {}, above {}; it verifies as a mismatch (reset that "
+                            + "user's password)", cost, MAX_BCRYPT_COST);
+                    return PasswordVerification.MISMATCH;
+                }
                 boolean matches = BcryptFunction.getInstanceFromHash(storedHash).check(password, storedHash);
                 return matches ? new PasswordVerification(true, true) : PasswordVerification.MISMATCH;
             }
@@ -113,6 +130,14 @@ public final class PasswordHasher {
             return PasswordVerification.MISMATCH;
         }
         return PasswordVerification.MISMATCH;
+    }
+
+    /** @return the cost of a {@code $2x$NN$} bcrypt string; a malformed one throws, which verifies as a mismatch */
+    private static int bcryptCost(String storedHash) {
+        if (storedHash.length() < 7 || storedHash.charAt(6) != '$') {
+            throw new IllegalArgumentException("not a bcrypt string");
+        }
+        return Integer.parseInt(storedHash.substring(4, 6));
     }
 
     /**

@@ -26,9 +26,13 @@ public record PasswordHashingConfig(int memoryKib, int iterations, int paralleli
     public static final PasswordHashingConfig OWASP = new PasswordHashingConfig(19 * 1024, 2, 1, 16, 32);
 
     /** Argon2 itself requires at least 8 KiB per lane. */
-    private static final int MIN_MEMORY_PER_LANE_KIB = 8;
+    static final int MIN_MEMORY_PER_LANE_KIB = 8;
     /** One hash above 4 GiB would take a whole server down. */
-    private static final int MAX_MEMORY_KIB = 4 * 1024 * 1024;
+    static final int MAX_MEMORY_KIB = 4 * 1024 * 1024;
+    /** More passes than anyone tunes Argon2 to; each one costs as much as the first. */
+    static final int MAX_ITERATIONS = 100;
+    /** More lanes than any server has cores. */
+    static final int MAX_PARALLELISM = 64;
 
     /** The given parameters, computed by {@link Argon2Engine#AUTO}. */
     public PasswordHashingConfig(int memoryKib, int iterations, int parallelism, int saltLength, int hashLength) {
@@ -37,15 +41,17 @@ public record PasswordHashingConfig(int memoryKib, int iterations, int paralleli
 
     public PasswordHashingConfig {
         Objects.requireNonNull(engine, "engine");
-        if (parallelism < 1 || parallelism > 64) {
-            throw new IllegalArgumentException("argon2 parallelism must be 1 to 64: " + parallelism);
+        if (parallelism < 1 || parallelism > MAX_PARALLELISM) {
+            throw new IllegalArgumentException("argon2 parallelism must be 1 to " + MAX_PARALLELISM + ": "
+                    + parallelism);
         }
         if (memoryKib < MIN_MEMORY_PER_LANE_KIB * parallelism || memoryKib > MAX_MEMORY_KIB) {
             throw new IllegalArgumentException("argon2 memory must be " + MIN_MEMORY_PER_LANE_KIB * parallelism
                     + " to " + MAX_MEMORY_KIB + " KiB: " + memoryKib);
         }
-        if (iterations < 1 || iterations > 100) {
-            throw new IllegalArgumentException("argon2 iterations must be 1 to 100: " + iterations);
+        if (iterations < 1 || iterations > MAX_ITERATIONS) {
+            throw new IllegalArgumentException("argon2 iterations must be 1 to " + MAX_ITERATIONS + ": "
+                    + iterations);
         }
         if (saltLength < 16 || saltLength > 64) {
             throw new IllegalArgumentException("salt length must be 16 to 64 bytes: " + saltLength);

@@ -3,6 +3,7 @@ package dev.bulwark.core.auth.password;
 import com.password4j.BcryptFunction;
 import com.password4j.types.Bcrypt;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -166,6 +167,19 @@ class PasswordHasherTest {
     void aCorruptOrForeignStoredHashIsAMismatchNotAnError(String stored) {
         assertThat(NATIVE.verify("password", stored)).isEqualTo(PasswordVerification.MISMATCH);
         assertThat(JAVA.verify("password", stored)).isEqualTo(PasswordVerification.MISMATCH);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "$argon2id$v=19$m=999999999,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$CTFhFdXPJO1aFaMaO6Mm5c8y7cJHAph8ArZWb2GRPPc",
+            "$argon2id$v=19$m=19456,t=999999999,p=1$c29tZXNhbHRzb21lc2FsdA$CTFhFdXPJO1aFaMaO6Mm5c8y7cJHAph8ArZWb2GRPPc",
+            "$argon2id$v=19$m=65536,t=2,p=255$c29tZXNhbHRzb21lc2FsdA$CTFhFdXPJO1aFaMaO6Mm5c8y7cJHAph8ArZWb2GRPPc",
+            "$2a$31$PZDT9yk8s1x3Xp8yqtUmuOhhOwc6Jc0zIOqQcZ6xVxQ8E8tM8Tn4y"})
+    @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aStoredHashAskingForMoreThanHashingMayBeConfiguredToSpendIsAMismatchAtOnce(String stored) {
+        // Without the bound: the Java engine runs out of heap on m, and t or the bcrypt cost hold the thread for days.
+        assertThat(JAVA.verify("password", stored)).isEqualTo(PasswordVerification.MISMATCH);
+        assertThat(NATIVE.verify("password", stored)).isEqualTo(PasswordVerification.MISMATCH);
     }
 
     @Test
