@@ -100,6 +100,58 @@ class MultipartFormTest {
     }
 
     @Test
+    void mangledBodiesAndContentTypesAreReadOrRefusedButNeverBreakTheParser() {
+        byte[] valid = crlf("preamble", "--" + BOUNDARY,
+                "Content-Disposition: form-data; name=\"title\"; filename=\"a b.txt\"",
+                "Content-Type: text/plain; charset=utf-8",
+                "Content-Transfer-Encoding: 8bit",
+                "",
+                "Holiday \"photos\"; ok",
+                "--" + BOUNDARY,
+                "Content-Disposition: form-data; name=_charset_",
+                "",
+                "utf-8",
+                "--" + BOUNDARY + "--",
+                "epilogue");
+        String[] types = {TYPE, "multipart/mixed; boundary=\"" + BOUNDARY + "\"", "multipart/form-data; boundary=",
+                "multipart/form-data; boundary=\"unterminated", "multipart/form-data;;boundary=x", "multipart/",
+                "multipart/form-data; boundary=" + BOUNDARY + "; boundary=" + BOUNDARY, ";", ""};
+        byte[] alphabet = "-\r\n\";=:; \\abc\u00ff".getBytes(StandardCharsets.ISO_8859_1);
+        java.util.Random random = new java.util.Random(20261123);
+        for (int round = 0; round < 20_000; round++) {
+            byte[] body = valid.clone();
+            int edits = 1 + random.nextInt(4);
+            for (int e = 0; e < edits; e++) {
+                int at = random.nextInt(body.length);
+                switch (random.nextInt(3)) {
+                    case 0 -> body[at] = alphabet[random.nextInt(alphabet.length)];
+                    case 1 -> body = java.util.Arrays.copyOf(body, at);
+                    default -> {
+                        byte[] longer = new byte[body.length + 1];
+                        System.arraycopy(body, 0, longer, 0, at);
+                        longer[at] = alphabet[random.nextInt(alphabet.length)];
+                        System.arraycopy(body, at, longer, at + 1, body.length - at);
+                        body = longer;
+                    }
+                }
+                if (body.length == 0) {
+                    break;
+                }
+            }
+            String type = types[random.nextInt(types.length)];
+            byte[] mangled = body;
+            try {
+                MultipartForm.parse(type, mangled);
+            } catch (MalformedException refused) {
+                assertThat(refused.getMessage()).isNotBlank();
+            } catch (RuntimeException broken) {
+                throw new AssertionError("round " + round + ", " + type + ": "
+                        + new String(mangled, StandardCharsets.ISO_8859_1), broken);
+            }
+        }
+    }
+
+    @Test
     void aQuotedBoundaryMayHoldSpacesAndPunctuation() throws Exception {
         String boundary = "simple boundary:'(),+_./=?";
         byte[] body = crlf("--" + boundary, "Content-Disposition: form-data; name=a", "", "1",
