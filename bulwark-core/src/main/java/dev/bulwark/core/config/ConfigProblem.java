@@ -1,5 +1,7 @@
 package dev.bulwark.core.config;
 
+import java.time.Duration;
+
 /**
  * One thing wrong with a configuration: where (a key path such as {@code routes[2].match.path} or
  * {@code upstreams.backend.url}) and what (naming the bad value and what was expected).
@@ -13,6 +15,27 @@ public record ConfigProblem(String path, String message) {
     @Override
     public String toString() {
         return path.isEmpty() ? message : path + ": " + message;
+    }
+
+    /**
+     * Checks a {@code Retry-After} setting: present, positive and whole seconds, since the header carries seconds.
+     *
+     * @param value the configured duration, {@code null} when missing
+     * @param path  its key path, e.g. {@code loadShedding.retryAfter}
+     * @return the problem, or {@code null} when the value is usable
+     */
+    public static ConfigProblem retryAfter(Duration value, String path) {
+        if (value == null) {
+            return new ConfigProblem(path, "is required (expected a duration such as 5s)");
+        }
+        if (value.isNegative() || value.isZero()) {
+            return new ConfigProblem(path, value.toMillis() + "ms must be positive");
+        }
+        if (value.toMillis() % 1000 != 0) {
+            return new ConfigProblem(path, value.toMillis()
+                    + "ms is not whole seconds (Retry-After is sent in seconds)");
+        }
+        return null;
     }
 
     /**

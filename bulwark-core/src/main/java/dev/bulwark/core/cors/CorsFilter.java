@@ -7,6 +7,7 @@ import dev.bulwark.api.Reason;
 import dev.bulwark.api.Response;
 import dev.bulwark.api.SecurityFilter;
 import dev.bulwark.api.Stage;
+import dev.bulwark.core.edge.HttpTokens;
 
 import java.time.Duration;
 import java.util.HashSet;
@@ -141,7 +142,7 @@ public final class CorsFilter implements SecurityFilter {
                 if (header.isEmpty()) {
                     continue;
                 }
-                if (!isToken(header) || (!anyHeader && !headers.contains(header))) {
+                if (!HttpTokens.isToken(header) || (!anyHeader && !headers.contains(header))) {
                     return exchange.refuse(Reason.CORS_METHOD_DENIED, SOURCE,
                             "header not allowed: " + shown(header));
                 }
@@ -179,17 +180,5 @@ public final class CorsFilter implements SecurityFilter {
 
     private static String shown(String value) {
         return value.length() > MAX_ECHOED ? value.substring(0, MAX_ECHOED) + "..." : value;
-    }
-
-    private static boolean isToken(String name) {
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            boolean allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
-            if (!allowed) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -75,9 +75,9 @@ public record LoadSheddingConfig(boolean enabled, int maxConcurrent, int queue, 
             problems.add(new ConfigProblem(path + ".queue", queue + " must not be negative (0 sheds at once)"));
         }
         positive(queueTimeout, path + ".queueTimeout", problems);
-        if (positive(retryAfter, path + ".retryAfter", problems) && retryAfter.toMillis() % 1000 != 0) {
-            problems.add(new ConfigProblem(path + ".retryAfter", retryAfter.toMillis()
-                    + "ms is not whole seconds (Retry-After is sent in seconds)"));
+        ConfigProblem retryAfterProblem = ConfigProblem.retryAfter(retryAfter, path + ".retryAfter");
+        if (retryAfterProblem != null) {
+            problems.add(retryAfterProblem);
         }
         if (shares.get(Priority.CRITICAL) != 100) {
             problems.add(new ConfigProblem(path + ".shares.critical", shares.get(Priority.CRITICAL)

@@ -11,6 +11,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import static dev.bulwark.core.edge.HttpTokens.isToken;
+import static dev.bulwark.core.edge.HttpTokens.tokenEnd;
+
 /**
  * A {@code multipart/form-data} body (RFC 7578, framed as RFC 2046 §5.1 says), parsed strictly for injection
  * screening: each part's field name, its filename when it is a file, and its value when it is not.
@@ -77,7 +80,6 @@ final class MultipartForm {
     /** RFC 2046 §5.1.1 {@code bchars}: what a boundary may hold (a space, but not at the end). */
     private static final String BOUNDARY_CHARACTERS =
             "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ'()+_,-./:=? ";
-    private static final String TOKEN_SYMBOLS = "!#$%&'*+-.^_`|~";
     private static final byte CR = '\r';
     private static final byte LF = '\n';
 
@@ -415,21 +417,6 @@ final class MultipartForm {
             i++;
         }
         return i;
-    }
-
-    private static int tokenEnd(String s, int i) {
-        while (i < s.length() && isTokenChar(s.charAt(i))) {
-            i++;
-        }
-        return i;
-    }
-
-    private static boolean isToken(String s, int from, int to) {
-        return to > from && tokenEnd(s, from) >= to;
-    }
-
-    private static boolean isTokenChar(char c) {
-        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || TOKEN_SYMBOLS.indexOf(c) >= 0;
     }
 
     private static boolean crlfBefore(byte[] body, int at) {

@@ -282,8 +282,8 @@ public final class WafFilter implements SecurityFilter {
         NONE, JSON, MULTIPART, FORM;
 
         /**
-         * Any JSON content type wins, then multipart, then form; a backend might honour any one of several. A
-         * multipart body next to another content type is refused when inspected ({@link WafFilter#inspectMultipart}).
+         * Any JSON content type wins, then multipart, then form: with several, block mode refuses the request before
+         * inspecting it, and log mode inspects the one a backend would most likely honour.
          */
         static BodyKind of(Exchange exchange) {
             BodyKind kind = NONE;
@@ -318,9 +318,9 @@ public final class WafFilter implements SecurityFilter {
      * Each part as {@link #inspectPairs} treats a form field: one parameter named by the field name, whose name and
      * then filename (a file) or value (a field) are checked, unless the name is excluded.
      *
-     * @throws MultipartForm.MalformedException when the body breaks one of {@link MultipartForm}'s rules, or the
-     *                                          request has more than one {@code Content-Type} (whose boundary would
-     *                                          the backend use?)
+     * @throws MultipartForm.MalformedException when the body breaks one of {@link MultipartForm}'s rules, or (in
+     *                                          log mode; block mode refuses earlier) the request has more than one
+     *                                          {@code Content-Type}: whose boundary would the backend use?
      */
     private Finding inspectMultipart(Exchange exchange, byte[] body) throws MultipartForm.MalformedException {
         List<String> contentTypes = exchange.requestHeaders().getAll("Content-Type");

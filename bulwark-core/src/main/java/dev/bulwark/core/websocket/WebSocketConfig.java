@@ -131,15 +131,9 @@ public record WebSocketConfig(List<String> allowedOrigins, int maxConnectionsPer
             problems.add(new ConfigProblem(path + ".idleTimeout", (idle == null ? "null" : idle.toMillis() + "ms")
                     + " must be between 1s and 1d"));
         }
-        Duration retryAfter = config.retryAfter();
-        String retryAfterPath = path + ".retryAfter";
-        if (retryAfter == null) {
-            problems.add(new ConfigProblem(retryAfterPath, "is required (expected a duration such as 5s)"));
-        } else if (retryAfter.isNegative() || retryAfter.isZero()) {
-            problems.add(new ConfigProblem(retryAfterPath, retryAfter.toMillis() + "ms must be positive"));
-        } else if (retryAfter.toMillis() % 1000 != 0) {
-            problems.add(new ConfigProblem(retryAfterPath, retryAfter.toMillis()
-                    + "ms is not whole seconds (Retry-After is sent in seconds)"));
+        ConfigProblem retryAfter = ConfigProblem.retryAfter(config.retryAfter(), path + ".retryAfter");
+        if (retryAfter != null) {
+            problems.add(retryAfter);
         }
         return problems;
     }
