@@ -9,6 +9,8 @@ import dev.bulwark.core.shedding.Priority;
 import dev.bulwark.gateway.server.MultiMapHeaders;
 import dev.bulwark.gateway.server.VertxExchange;
 import dev.bulwark.gateway.shedding.LoadShedder;
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.HttpResponse;
 import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -88,7 +90,11 @@ public final class HttpProxy {
     /** Closes every pooled connection. */
     public void close() {
         for (Target target : targets.values()) {
-            target.client.close();
+            if (target.http1 != null) {
+                target.http1.close();
+            } else {
+                target.client.close();
+            }
             target.webSockets.close();
         }
     }
@@ -151,7 +157,8 @@ public final class HttpProxy {
         MultiMap filtered = headerMap(exchange.requestHeaders());
         MultiMap headers = HttpHeaders.headers();
         ProxyHeaders.copyRequest(filtered, headers, WEBSOCKET_HANDSHAKE);
-        setForwarded(exchange, filtered, headers);
+        forwarding(exchange, filtered).setOn(headers);
+        setRequestId(exchange, headers);
         List<String> subProtocols = subProtocols(filtered);
         WebSocketConnectOptions options = new WebSocketConnectOptions()
                 .setHost(target.host)
@@ -227,20 +234,32 @@ public final class HttpProxy {
         return offered;
     }
 
-    private static void setForwarded(VertxExchange exchange, MultiMap headers) {
-        setForwarded(exchange, exchange.request().headers(), headers);
-    }
-
-    private static void setForwarded(VertxExchange exchange, MultiMap incoming, MultiMap headers) {
+    private static ProxyHeaders.Forwarding forwarding(VertxExchange exchange, MultiMap incoming) {
         HttpServerRequest in = exchange.request();
         var authority = in.authority();
         String host = authority == null ? null
                 : authority.port() > 0 ? authority.host() + ":" + authority.port() : authority.host();
-        ProxyHeaders.setForwarded(incoming, headers, exchange.peer(), exchange.peerTrusted(),
-                exchange.secure(), in.isSSL(), host);
+        return ProxyHeaders.forwarding(incoming, exchange.peer(), exchange.peerTrusted(), exchange.secure(),
+                in.isSSL(), host);
+    }
+
+    private static void setRequestId(VertxExchange exchange, MultiMap headers) {
         if (exchange.requestId() != null && !headers.contains("X-Request-Id")) {
             headers.set("X-Request-Id", exchange.requestId());
         }
+    }
+
+    /**
+     * @return whether the request carries a body whose length the client did not declare: chunked over HTTP/1.1,
+     *     or an HTTP/2 stream still open
+     */
+    private static boolean hasBodyOfUnknownLength(VertxExchange exchange) {
+        if (exchange.contentLength() >= 0) {
+            return false;
+        }
+        HttpServerRequest in = exchange.request();
+        return in.version() == HttpVersion.HTTP_2 ? !in.isEnded()
+                : in.headers().contains(HttpHeaders.TRANSFER_ENCODING);
     }
 
     /** One upstream's connection settings and pools on this event loop. */
@@ -253,6 +272,11 @@ public final class HttpProxy {
         final SocketAddress server;
         final boolean ssl;
         final String basePath;
+        /** The {@code Host} the upstream is sent. */
+        final String authority;
+        /** The gateway's own client, for a plain HTTP/1.1 upstream; {@code null} otherwise. */
+        final Http1Pool http1;
+        /** Vert.x's client, for an HTTP/2 or TLS upstream; {@code null} otherwise. */
         final HttpClientAgent client;
         final WebSocketClient webSockets;
 
@@ -272,17 +296,24 @@ public final class HttpProxy {
             this.server = SocketAddress.inetSocketAddress(port, host);
             String path = url.getRawPath() == null ? "" : url.getRawPath();
             this.basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
-            HttpClientOptions options = new HttpClientOptions()
-                    .setKeepAlive(true)
-                    .setConnectTimeout((int) config.connectTimeout().toMillis())
-                    .setSsl(ssl)
-                    .setName("bulwark-upstream-" + config.name());
-            if (config.http2()) {
-                options.setProtocolVersion(HttpVersion.HTTP_2).setUseAlpn(ssl).setHttp2ClearTextUpgrade(false);
+            this.authority = port == (ssl ? 443 : 80) ? host : host + ":" + port;
+            if (!ssl && !config.http2()) {
+                this.http1 = new Http1Pool(vertx, server, config.maxConnections(), config.connectTimeout());
+                this.client = null;
+            } else {
+                this.http1 = null;
+                HttpClientOptions options = new HttpClientOptions()
+                        .setKeepAlive(true)
+                        .setConnectTimeout((int) config.connectTimeout().toMillis())
+                        .setSsl(ssl)
+                        .setName("bulwark-upstream-" + config.name());
+                if (config.http2()) {
+                    options.setProtocolVersion(HttpVersion.HTTP_2).setUseAlpn(ssl).setHttp2ClearTextUpgrade(false);
+                }
+                this.client = vertx.createHttpClient(options, new PoolOptions()
+                        .setHttp1MaxSize(config.maxConnections())
+                        .setHttp2MaxSize(Math.max(1, config.maxConnections() / 16)));
             }
-            this.client = vertx.createHttpClient(options, new PoolOptions()
-                    .setHttp1MaxSize(config.maxConnections())
-                    .setHttp2MaxSize(Math.max(1, config.maxConnections() / 16)));
             this.webSockets = vertx.createWebSocketClient(new WebSocketClientOptions()
                     .setConnectTimeout((int) config.connectTimeout().toMillis())
                     .setSsl(ssl)
@@ -322,7 +353,7 @@ public final class HttpProxy {
         Call holding(LoadShedder shedder) {
             result.thenAccept(response -> {
                 if (response.streamedBody() instanceof UpstreamBody body) {
-                    body.response().end().onComplete(done -> shedder.release());
+                    body.ended().onComplete(done -> shedder.release());
                 } else {
                     shedder.release();
                 }
@@ -336,7 +367,6 @@ public final class HttpProxy {
         }
 
         private void attempt() {
-            UpstreamConfig upstream = target.config;
             if (!target.guard.permitCall()) {
                 // A retry the breaker refuses keeps the failure that caused it.
                 result.complete(attempts == 0 ? target.guard.circuitOpen(exchange, priority) : lastFailure.get());
@@ -345,6 +375,67 @@ public final class HttpProxy {
             attempts++;
             long started = System.nanoTime();
             sentNanos = 0;
+            if (target.http1 != null) {
+                target.http1.acquire(connection -> sendHttp1(connection, started), failure -> unreachable(started));
+            } else {
+                sendVertx(started);
+            }
+        }
+
+        private void unreachable(long started) {
+            target.guard.failed(System.nanoTime() - started);
+            retryOr(() -> exchange.refuse(Reason.UPSTREAM_UNAVAILABLE, SOURCE,
+                    "upstream " + target.config.name() + " is unreachable"));
+        }
+
+        /** One attempt with the gateway's own HTTP/1.1 client. */
+        private void sendHttp1(Http1Connection connection, long started) {
+            HttpServerRequest in = exchange.request();
+            Buffer buffered = exchange.bufferedBody();
+            // A body read by a filter goes as it was received, now with its exact length even if it came chunked.
+            boolean declareLength = buffered != null && (buffered.length() > 0 || exchange.contentLength() >= 0);
+            String method = in.method().name();
+            ByteBuf head = Http1RequestHead.encode(connection.alloc(), method,
+                    target.uri(exchange.forwardPath(), exchange.rawQuery()), target.authority, in.headers(),
+                    forwarding(exchange, in.headers()), exchange.requestId(),
+                    declareLength ? buffered.length() : -1);
+            boolean lengthKnown = buffered != null || bodyRelayed || !hasBodyOfUnknownLength(exchange);
+            Http1Exchange out = new Http1Exchange(vertx, connection, head, lengthKnown, method.equals("HEAD"),
+                    target.config.responseTimeout().toMillis(), new Http1Exchange.Listener() {
+                        @Override
+                        public void answered(Http1Exchange answered, HttpResponse response) {
+                            if (settledAbandoned()) {
+                                answered.discard();
+                                return;
+                            }
+                            int status = response.status().code();
+                            target.guard.answered(status, elapsedSince(started));
+                            io.netty.handler.codec.http.HttpHeaders fields = response.headers();
+                            MultiMap clientHead = in.response().headers();
+                            ProxyHeaders.copyResponse(fields, fields.getAll("Connection"), clientHead);
+                            result.complete(Response.streamed(status, new MultiMapHeaders(clientHead), answered));
+                        }
+
+                        @Override
+                        public void failed(Throwable cause) {
+                            attemptFailed(cause, started);
+                        }
+                    });
+            if (buffered != null) {
+                if (declareLength) {
+                    out.end(buffered);
+                } else {
+                    out.end();
+                }
+                sentNanos = System.nanoTime();
+            } else {
+                send(out);
+            }
+        }
+
+        /** One attempt with Vert.x's HTTP client: HTTP/2 and TLS upstreams. */
+        private void sendVertx(long started) {
+            UpstreamConfig upstream = target.config;
             HttpServerRequest in = exchange.request();
             RequestOptions options = new RequestOptions()
                     .setMethod(in.method())
@@ -356,9 +447,7 @@ public final class HttpProxy {
                     .setConnectTimeout(upstream.connectTimeout().toMillis());
             target.client.request(options).onComplete(connected -> {
                 if (connected.failed()) {
-                    target.guard.failed(System.nanoTime() - started);
-                    retryOr(() -> exchange.refuse(Reason.UPSTREAM_UNAVAILABLE, SOURCE,
-                            "upstream " + upstream.name() + " is unreachable"));
+                    unreachable(started);
                     return;
                 }
                 HttpClientRequest out = connected.result();
@@ -366,7 +455,8 @@ public final class HttpProxy {
                 // (and every name validated) a second time.
                 MultiMap headers = out.headers();
                 ProxyHeaders.copyRequest(in.headers(), headers, Set.of());
-                setForwarded(exchange, headers);
+                forwarding(exchange, in.headers()).setOn(headers);
+                setRequestId(exchange, headers);
                 Buffer buffered = exchange.bufferedBody();
                 if (buffered != null && (buffered.length() > 0 || exchange.contentLength() >= 0)) {
                     // A body read by a filter goes as it was received, now with its exact length even if it
@@ -377,61 +467,75 @@ public final class HttpProxy {
                 // error.
                 out.exceptionHandler(failure -> { });
                 out.response().onComplete(answered -> {
-                    // From the end of the request: a client's slow upload says nothing of the upstream.
-                    long elapsed = System.nanoTime() - (sentNanos != 0 ? sentNanos : started);
                     if (answered.failed()) {
-                        if (result.isDone()) {
-                            // Cut off by the gateway (a body over the limit): says nothing of the upstream.
-                            target.guard.abandoned();
-                            return;
-                        }
-                        target.guard.failed(elapsed);
-                        Throwable cause = answered.cause();
-                        if (cause instanceof TimeoutException) {
-                            // The upstream may be working on it: a second copy would only add to its load.
-                            result.complete(failure(exchange, upstream, cause));
-                        } else {
-                            retryOr(() -> failure(exchange, upstream, cause));
-                        }
+                        attemptFailed(answered.cause(), started);
                         return;
                     }
                     var response = answered.result();
                     response.pause();
-                    if (result.isDone()) {
-                        target.guard.abandoned();
+                    if (settledAbandoned()) {
                         out.reset();
                         return;
                     }
-                    target.guard.answered(response.statusCode(), elapsed);
+                    target.guard.answered(response.statusCode(), elapsedSince(started));
                     // Straight into the client response's own map, which the filters then edit in place: the
                     // gateway sends it without copying (and validating) every field a second time.
                     MultiMap head = in.response().headers();
-                    ProxyHeaders.copyResponse(response.headers(), head);
+                    ProxyHeaders.copyResponse(response.headers(), response.headers().getAll("Connection"), head);
                     result.complete(Response.streamed(response.statusCode(), new MultiMapHeaders(head),
-                            new UpstreamBody(out, response)));
+                            new VertxUpstreamBody(out, response)));
                 });
-                send(out, buffered, upstream.responseTimeout().toMillis());
+                VertxUpstreamRequest request = new VertxUpstreamRequest(out, exchange.contentLength() >= 0,
+                        upstream.responseTimeout().toMillis());
+                if (buffered != null) {
+                    request.end(buffered);
+                    sentNanos = System.nanoTime();
+                } else {
+                    send(request);
+                }
             });
         }
 
-        private void send(HttpClientRequest out, Buffer buffered, long responseTimeoutMillis) {
-            if (buffered != null) {
-                out.end(buffered);
-                sent(out, responseTimeoutMillis);
-            } else if (bodyRelayed) {
-                // A retry: only requests without a body are retried, and the client's end was relayed already.
-                out.end();
-                sent(out, responseTimeoutMillis);
+        /** @return from the end of the request: a client's slow upload says nothing of the upstream */
+        private long elapsedSince(long started) {
+            return System.nanoTime() - (sentNanos != 0 ? sentNanos : started);
+        }
+
+        /**
+         * @return whether the gateway already answered (a body over the limit cut the exchange off): then the
+         *     attempt's outcome says nothing of the upstream, and is settled with the breaker as abandoned
+         */
+        private boolean settledAbandoned() {
+            if (result.isDone()) {
+                target.guard.abandoned();
+                return true;
+            }
+            return false;
+        }
+
+        private void attemptFailed(Throwable cause, long started) {
+            long elapsed = elapsedSince(started);
+            if (settledAbandoned()) {
+                return;
+            }
+            target.guard.failed(elapsed);
+            if (cause instanceof TimeoutException) {
+                // The upstream may be working on it: a second copy would only add to its load.
+                result.complete(failure(exchange, target.config, cause));
             } else {
-                bodyRelayed = true;
-                new BodyRelay(exchange, out, result, () -> sent(out, responseTimeoutMillis)).start();
+                retryOr(() -> failure(exchange, target.config, cause));
             }
         }
 
-        /** The request is out: the response timeout and the slow-call clock start now. */
-        private void sent(HttpClientRequest out, long responseTimeoutMillis) {
-            sentNanos = System.nanoTime();
-            out.idleTimeout(responseTimeoutMillis);
+        /** Sends the request's body, or its end: the client's body is relayed once, a retry has none. */
+        private void send(UpstreamRequest out) {
+            if (bodyRelayed) {
+                out.end();
+                sentNanos = System.nanoTime();
+            } else {
+                bodyRelayed = true;
+                new BodyRelay(exchange, out, result, () -> sentNanos = System.nanoTime()).start();
+            }
         }
 
         /**
@@ -457,23 +561,20 @@ public final class HttpProxy {
     private static final class BodyRelay {
         private final VertxExchange exchange;
         private final HttpServerRequest in;
-        private final HttpClientRequest out;
+        private final UpstreamRequest out;
         private final CompletableFuture<Response> result;
         private final long limit;
-        private final boolean lengthKnown;
         private final Runnable sent;
         private long received;
-        private boolean started;
 
         /** @param sent called once the whole body has been handed to the upstream request */
-        BodyRelay(VertxExchange exchange, HttpClientRequest out, CompletableFuture<Response> result, Runnable sent) {
+        BodyRelay(VertxExchange exchange, UpstreamRequest out, CompletableFuture<Response> result, Runnable sent) {
             this.exchange = exchange;
             this.sent = sent;
             this.in = exchange.request();
             this.out = out;
             this.result = result;
             this.limit = exchange.bodyLimit();
-            this.lengthKnown = exchange.contentLength() >= 0;
         }
 
         void start() {
@@ -513,12 +614,6 @@ public final class HttpProxy {
                 }
                 out.reset();
                 return;
-            }
-            if (!started) {
-                started = true;
-                if (!lengthKnown) {
-                    out.setChunked(true);
-                }
             }
             out.write(chunk);
             if (out.writeQueueFull()) {

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -40,28 +41,35 @@ public final class ProxyHeaders {
      * would validate every name and value again (a bearer token is hundreds of characters).
      */
     public static void copyRequest(MultiMap from, MultiMap to, Set<String> skip) {
-        Set<String> connectionTokens = connectionTokens(from);
+        Set<String> connectionTokens = connectionTokens(from.getAll("Connection"));
         if (to.isEmpty() && from.getClass() == to.getClass()) {
             to.setAll(from);
             removeExcluded(to, connectionTokens, skip);
             return;
         }
         from.forEach((name, value) -> {
-            if (name.isEmpty() || name.charAt(0) == ':' || name.equalsIgnoreCase("host")
-                    || name.equalsIgnoreCase("expect")
-                    || (!skip.isEmpty() && skip.contains(name.toLowerCase(Locale.ROOT)))) {
-                return;
-            }
-            if (name.equalsIgnoreCase("te")) {
-                if (isTrailers(value)) {
-                    to.add(name, value);
-                }
-                return;
-            }
-            if (!isHopByHop(name, connectionTokens)) {
+            if (forwardable(name, value, connectionTokens, skip)) {
                 to.add(name, value);
             }
         });
+    }
+
+    /**
+     * The rule of {@link #copyRequest} for one request field: whether it may go upstream.
+     *
+     * @param connectionTokens the request's {@link #connectionTokens(Iterable) Connection tokens}
+     * @param skip             further names to leave out, lower case
+     */
+    static boolean forwardable(String name, String value, Set<String> connectionTokens, Set<String> skip) {
+        if (name.isEmpty() || name.charAt(0) == ':' || name.equalsIgnoreCase("host")
+                || name.equalsIgnoreCase("expect")
+                || (!skip.isEmpty() && skip.contains(name.toLowerCase(Locale.ROOT)))) {
+            return false;
+        }
+        if (name.equalsIgnoreCase("te")) {
+            return isTrailers(value);
+        }
+        return !isHopByHop(name, connectionTokens);
     }
 
     /** Removes from a whole copy what {@link #copyRequest} does not forward. */
@@ -87,14 +95,18 @@ public final class ProxyHeaders {
     /**
      * Copies an upstream response head into the client response's own map, leaving out hop-by-hop fields, the
      * fields {@code Connection} names and HTTP/2 pseudo-fields.
+     *
+     * @param from       the upstream response's fields (a Vert.x or a Netty header map)
+     * @param connection the values of its {@code Connection} fields
      */
-    public static void copyResponse(MultiMap from, MultiMap to) {
-        Set<String> connectionTokens = connectionTokens(from);
-        from.forEach((name, value) -> {
+    public static void copyResponse(Iterable<Map.Entry<String, String>> from, List<String> connection, MultiMap to) {
+        Set<String> connectionTokens = connectionTokens(connection);
+        for (Map.Entry<String, String> field : from) {
+            String name = field.getKey();
             if (!name.isEmpty() && name.charAt(0) != ':' && !isHopByHop(name, connectionTokens)) {
-                to.add(name, value);
+                to.add(name, field.getValue());
             }
-        });
+        }
     }
 
     // Runs for every header of every proxied message, so it compares in place instead of lower-casing a copy.
@@ -107,8 +119,8 @@ public final class ProxyHeaders {
         return !connectionTokens.isEmpty() && connectionTokens.contains(name.toLowerCase(Locale.ROOT));
     }
 
-    private static Set<String> connectionTokens(MultiMap headers) {
-        List<String> values = headers.getAll("Connection");
+    /** @return the lower-cased field names listed in {@code Connection} values */
+    static Set<String> connectionTokens(List<String> values) {
         if (values.isEmpty()) {
             return Set.of();
         }
@@ -125,33 +137,58 @@ public final class ProxyHeaders {
     }
 
     /**
-     * Sets {@code X-Forwarded-For}, {@code -Proto}, {@code -Host} and {@code Forwarded} on an upstream request.
+     * The forwarding fields of an upstream request: {@code X-Forwarded-For}, {@code -Proto}, {@code -Host} and
+     * {@code Forwarded}. They replace any the client sent.
      *
-     * <p>From an untrusted peer, whatever the client sent is replaced, so it cannot choose the address the
+     * <p>From an untrusted peer, whatever the client sent is dropped, so it cannot choose the address the
      * upstream believes. From a trusted proxy, its chain is kept and the peer appended.
      *
+     * @param forwardedFor the {@code X-Forwarded-For} value
+     * @param proto        the {@code X-Forwarded-Proto} value
+     * @param host         the {@code X-Forwarded-Host} value; {@code null} when the upstream gets none
+     * @param forwarded    the {@code Forwarded} value
+     */
+    public record Forwarding(String forwardedFor, String proto, String host, String forwarded) {
+
+        /** Sets these fields on an upstream request's map, removing an {@code X-Forwarded-Host} when there is none. */
+        public void setOn(MultiMap out) {
+            out.set("X-Forwarded-For", forwardedFor);
+            out.set("X-Forwarded-Proto", proto);
+            if (host != null) {
+                out.set("X-Forwarded-Host", host);
+            } else {
+                out.remove("X-Forwarded-Host");
+            }
+            out.set("Forwarded", forwarded);
+        }
+
+        /** @return whether {@code name} is one of the fields these replace */
+        public static boolean replaces(String name) {
+            return switch (name.length()) {
+                case 9 -> name.equalsIgnoreCase("Forwarded");
+                case 15 -> name.equalsIgnoreCase("X-Forwarded-For");
+                case 16 -> name.equalsIgnoreCase("X-Forwarded-Host");
+                case 17 -> name.equalsIgnoreCase("X-Forwarded-Proto");
+                default -> false;
+            };
+        }
+    }
+
+    /**
      * @param incoming    the request as received (for the existing chain)
-     * @param out         the upstream request headers
      * @param peer        the socket peer address
      * @param peerTrusted whether the peer is a trusted proxy
      * @param secure      whether the client used TLS (directly or per a trusted proxy)
      * @param tlsHere     whether the connection to this gateway is TLS
      * @param host        the {@code Host} the client asked for, with port if it gave one; may be {@code null}
+     * @return the forwarding fields for the upstream request
      */
-    public static void setForwarded(MultiMap incoming, MultiMap out, String peer, boolean peerTrusted,
-                                    boolean secure, boolean tlsHere, String host) {
+    public static Forwarding forwarding(MultiMap incoming, String peer, boolean peerTrusted, boolean secure,
+                                        boolean tlsHere, String host) {
         String chain = peerTrusted ? joined(incoming.getAll("X-Forwarded-For")) : null;
-        out.set("X-Forwarded-For", chain == null ? peer : chain + ", " + peer);
-        String proto = secure ? "https" : "http";
-        out.set("X-Forwarded-Proto", proto);
         String forwardedHost = peerTrusted ? incoming.get("X-Forwarded-Host") : null;
         if (forwardedHost == null && host != null) {
             forwardedHost = host;
-        }
-        if (forwardedHost != null) {
-            out.set("X-Forwarded-Host", forwardedHost);
-        } else {
-            out.remove("X-Forwarded-Host");
         }
         StringBuilder element = new StringBuilder(64).append("for=").append(node(peer));
         if (host != null && isSafeHost(host)) {
@@ -159,7 +196,8 @@ public final class ProxyHeaders {
         }
         element.append(";proto=").append(tlsHere ? "https" : "http");
         String previous = peerTrusted ? joined(incoming.getAll("Forwarded")) : null;
-        out.set("Forwarded", previous == null ? element.toString() : previous + ", " + element);
+        return new Forwarding(chain == null ? peer : chain + ", " + peer, secure ? "https" : "http", forwardedHost,
+                previous == null ? element.toString() : previous + ", " + element);
     }
 
     private static String node(String address) {

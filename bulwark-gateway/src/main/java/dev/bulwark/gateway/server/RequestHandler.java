@@ -292,17 +292,14 @@ final class RequestHandler implements Handler<HttpServerRequest> {
         Future<Void> sent;
         if (isSmall(out.headers().get("Content-Length"))) {
             // A small declared body is sent with its head in one write: piping would flush head and end apart.
-            Future<Buffer> whole = body.response().body();
-            // The response was paused until the filters were done with its head.
-            body.response().resume();
-            sent = whole.compose(out::end);
+            sent = body.whole().compose(out::end);
         } else {
-            sent = body.response().pipe().endOnFailure(false).to(out);
+            sent = body.stream().pipe().endOnFailure(false).to(out);
         }
         sent.onComplete(done -> {
             if (done.failed()) {
                 // A truncated body must not look complete: reset instead of ending the response.
-                body.request().reset();
+                body.discard();
                 out.reset();
             } else if (close) {
                 request.connection().close();

@@ -305,9 +305,9 @@ public final class VertxExchange implements Exchange {
         }
         CompletableFuture<Response> buffered = new CompletableFuture<>();
         Runnable read = () -> {
-            upstream.response().body().onComplete(done -> {
+            upstream.whole().onComplete(done -> {
                 if (done.failed()) {
-                    upstream.request().reset();
+                    upstream.discard();
                     buffered.completeExceptionally(done.cause());
                     return;
                 }
@@ -316,7 +316,6 @@ public final class VertxExchange implements Exchange {
                 response.headers().forEach(copy.headers()::add);
                 buffered.complete(copy);
             });
-            upstream.response().resume();
         };
         if (context == null || Vertx.currentContext() == context) {
             read.run();

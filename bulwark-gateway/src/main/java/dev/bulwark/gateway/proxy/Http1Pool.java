@@ -1,0 +1,112 @@
+package dev.bulwark.gateway.proxy;
+
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.internal.net.NetSocketInternal;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.SocketAddress;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+
+/**
+ * The keep-alive HTTP/1.1 connections from one event loop to one plain {@code http://} upstream: the gateway's
+ * own lean client, which writes the request head straight into the connection's buffer and reads the response
+ * with Netty's decoder (see {@link Http1Exchange}).
+ *
+ * <p>At most {@code maxConnections} are open or connecting at once; a request that finds them all busy waits
+ * for the next one to come free, in arrival order. The most recently used idle connection is reused first, and
+ * one idle for longer than {@link #KEEP_ALIVE} is closed instead of reused (upstreams close idle connections
+ * too, and a request sent on one they just closed fails). Created and used on its event loop; not thread-safe.
+ */
+final class Http1Pool {
+
+    /** How long an idle connection is reused, as Vert.x's own client does by default. */
+    static final Duration KEEP_ALIVE = Duration.ofSeconds(60);
+
+    private final NetClient client;
+    private final SocketAddress server;
+    private final int maxConnections;
+    private final ArrayDeque<Http1Connection> idle = new ArrayDeque<>();
+    private final ArrayDeque<Waiter> waiting = new ArrayDeque<>();
+    /** Connections open or being opened. */
+    private int open;
+
+    private record Waiter(Handler<Http1Connection> ready, Handler<Throwable> failed) {
+    }
+
+    /** Call on the event loop that will use the pool. */
+    Http1Pool(Vertx vertx, SocketAddress server, int maxConnections, Duration connectTimeout) {
+        this.server = server;
+        this.maxConnections = maxConnections;
+        this.client = vertx.createNetClient(new NetClientOptions()
+                .setConnectTimeout((int) connectTimeout.toMillis())
+                .setTcpNoDelay(true));
+    }
+
+    /**
+     * Hands {@code ready} a connection with no request on it: an idle one, a new one, or the next to come free
+     * when {@code maxConnections} are busy. {@code failed} gets the reason a new connection could not be opened.
+     */
+    void acquire(Handler<Http1Connection> ready, Handler<Throwable> failed) {
+        long now = System.nanoTime();
+        Http1Connection connection;
+        while ((connection = idle.pollFirst()) != null) {
+            if (now - connection.idleSince() < KEEP_ALIVE.toNanos()) {
+                ready.handle(connection);
+                return;
+            }
+            connection.close();
+        }
+        if (open < maxConnections) {
+            connect(ready, failed);
+        } else {
+            waiting.addLast(new Waiter(ready, failed));
+        }
+    }
+
+    private void connect(Handler<Http1Connection> ready, Handler<Throwable> failed) {
+        open++;
+        client.connect(server).onComplete(connected -> {
+            if (connected.failed()) {
+                open--;
+                failed.handle(connected.cause());
+                connectForWaiter();
+                return;
+            }
+            ready.handle(new Http1Connection((NetSocketInternal) connected.result(), this));
+        });
+    }
+
+    /** Takes back a connection whose exchange ended cleanly: the next waiting request gets it, or it idles. */
+    void recycle(Http1Connection connection) {
+        Waiter waiter = waiting.pollFirst();
+        if (waiter != null) {
+            waiter.ready().handle(connection);
+        } else {
+            idle.addFirst(connection);
+        }
+    }
+
+    /** Forgets a connection that closed (either side), and opens one for a waiting request in its place. */
+    void closed(Http1Connection connection) {
+        open--;
+        idle.remove(connection);
+        connectForWaiter();
+    }
+
+    private void connectForWaiter() {
+        if (open < maxConnections) {
+            Waiter waiter = waiting.pollFirst();
+            if (waiter != null) {
+                connect(waiter.ready(), waiter.failed());
+            }
+        }
+    }
+
+    /** Closes every connection. */
+    void close() {
+        client.close();
+    }
+}
