@@ -26,7 +26,8 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>The request head goes out with the first piece of body, or with the end: a body of unknown length is then
  * sent chunked. Once the request is out, the response timeout runs: it fails the exchange when the upstream
- * sends nothing for that long, except while the body's reader is holding it back. Informational (1xx) answers
+ * sends nothing for that long, except while the body's reader is holding it back (a body no reader ever took
+ * is let go after that long too). Informational (1xx) answers
  * are skipped; {@code 101} on a plain request, a malformed head or body, or the connection lost before the end
  * fail the exchange: before the response head through {@link Listener#failed}, after it through the stream.
  *
@@ -193,7 +194,9 @@ final class Http1Exchange implements UpstreamRequest, UpstreamBody, ReadStream<B
         if (detached) {
             return;
         }
-        boolean heldBack = response != null && whole == null && (demand == 0 || !pending.isEmpty());
+        // A reader that stopped reading (a slow client) is not the upstream's fault; a body nobody reads (its
+        // response was replaced after the head came) is let go, which frees the connection.
+        boolean heldBack = response != null && handler != null && (demand == 0 || !pending.isEmpty());
         if (activity != activityWhenArmed || heldBack) {
             activityWhenArmed = activity;
             timer = vertx.setTimer(timeoutMillis, fired -> timedOut());

@@ -49,7 +49,8 @@ import java.util.function.Supplier;
  * Forwards exchanges to their upstream: the terminal step of every route chain.
  *
  * <p>One instance per event loop, created on it, so pooled keep-alive connections stay on the loop that uses
- * them. Bodies stream both ways with backpressure; the request body is counted against
+ * them. A plain {@code http://} upstream spoken to over HTTP/1.1 goes through the gateway's own client
+ * ({@link Http1Pool}, {@link Http1Exchange}); HTTP/2 and TLS upstreams go through Vert.x's HTTP client. Bodies stream both ways with backpressure; the request body is counted against
  * {@link VertxExchange#bodyLimit()} and cut off with 413 before the upstream sees more than the limit. A body
  * a filter already read ({@link VertxExchange#bufferedBody()}) is sent as those exact bytes instead.
  * Unreachable upstreams give 502, silent ones 504. Each upstream's {@link UpstreamGuard} (shared by every event
