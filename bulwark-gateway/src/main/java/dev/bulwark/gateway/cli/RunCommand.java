@@ -10,6 +10,8 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /** {@code bulwark run --config FILE}: serves a configuration in the foreground until Ctrl-C or SIGTERM. */
 @Command(name = "run", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
@@ -30,12 +32,24 @@ final class RunCommand implements Runnable {
         BulwarkConfig loaded = ConfigLoader.load(config);
         Gateway gateway = Gateway.start(loaded);
         PrintWriter out = spec.commandLine().getOut();
-        out.println("bulwark: serving " + config + " on " + gateway.baseUri()
-                + " (" + loaded.routes().size() + " routes, " + loaded.upstreams().size() + " upstreams)");
-        if (gateway.adminPort() != null) {
-            out.println("bulwark: health and metrics on admin port " + gateway.adminPort());
-        }
+        startupLines(config, loaded, gateway).forEach(out::println);
         out.println("bulwark: press Ctrl-C to stop");
         Foreground.awaitStop(out, gateway);
+    }
+
+    /** @return what {@code run} prints once the gateway listens: where each part of it is served */
+    static List<String> startupLines(Path config, BulwarkConfig loaded, Gateway gateway) {
+        List<String> lines = new ArrayList<>(3);
+        lines.add("bulwark: serving " + config + " on " + gateway.baseUri()
+                + " (" + loaded.routes().size() + " routes, " + loaded.upstreams().size() + " upstreams)");
+        if (gateway.adminPort() != null) {
+            lines.add("bulwark: health and metrics on admin port " + gateway.adminPort());
+        }
+        Integer adminApiPort = gateway.adminApiPort();
+        if (adminApiPort != null) {
+            lines.add("bulwark: admin API under " + loaded.admin().prefix() + " on "
+                    + (adminApiPort == gateway.baseUri().getPort() ? "the main port" : "port " + adminApiPort));
+        }
+        return lines;
     }
 }
