@@ -54,9 +54,9 @@ final class TestUpstream implements AutoCloseable {
     private final BlockingQueue<WebSocketClose> webSocketCloses = new LinkedBlockingQueue<>();
     private final HttpServer server;
 
-    /** What one request carried to the backend. */
+    /** What one request carried to the backend, and over which HTTP version ({@code HTTP_1_1}, {@code HTTP_2}). */
     record Received(String method, String uri, String path, String query, Map<String, List<String>> headers,
-                    long bodyBytes, String sha256) {
+                    long bodyBytes, String sha256, String version) {
         String header(String name) {
             List<String> values = headers.get(name.toLowerCase(Locale.ROOT));
             return values == null ? null : String.join(", ", values);
@@ -75,7 +75,7 @@ final class TestUpstream implements AutoCloseable {
                     Map<String, List<String>> headers = new TreeMap<>();
                     ws.headers().forEach((name, value) -> headers.computeIfAbsent(name.toLowerCase(Locale.ROOT),
                             key -> new CopyOnWriteArrayList<>()).add(value));
-                    received.add(new Received("GET", ws.uri(), ws.path(), ws.query(), headers, 0, ""));
+                    received.add(new Received("GET", ws.uri(), ws.path(), ws.query(), headers, 0, "", "HTTP_1_1"));
                     ws.closeHandler(closed -> webSocketCloses.add(
                             new WebSocketClose(ws.path(), ws.closeStatusCode(), ws.closeReason())));
                     if (ws.path().startsWith("/socket/greet-and-close")) {
@@ -168,7 +168,7 @@ final class TestUpstream implements AutoCloseable {
                     key -> new CopyOnWriteArrayList<>()).add(value));
             String hash = HexFormat.of().formatHex(digest.digest());
             received.add(new Received(request.method().name(), request.uri(), request.path(), request.query(),
-                    headers, bytes[0], hash));
+                    headers, bytes[0], hash, request.version().name()));
             respond(request, bytes[0], hash);
         });
         request.exceptionHandler(failure -> { });
