@@ -7,6 +7,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.ServerWebSocketHandshake;
 
 import java.security.MessageDigest;
@@ -194,9 +195,12 @@ final class TestUpstream implements AutoCloseable {
                 response.putHeader("Content-Type", "application/json");
                 response.putHeader("Set-Cookie", UPSTREAM_COOKIE);
                 response.putHeader("X-Powered-By", "Express");
-                response.putHeader("Connection", "X-Internal-Hop");
-                response.putHeader("X-Internal-Hop", "must-not-reach-client");
-                response.putHeader("Keep-Alive", "timeout=5");
+                if (request.version() != HttpVersion.HTTP_2) {
+                    // Connection-specific fields do not exist in HTTP/2 (RFC 9113 §8.2.2).
+                    response.putHeader("Connection", "X-Internal-Hop");
+                    response.putHeader("X-Internal-Hop", "must-not-reach-client");
+                    response.putHeader("Keep-Alive", "timeout=5");
+                }
                 response.end("{\"method\":\"" + request.method() + "\",\"path\":\"" + request.path()
                         + "\",\"bytes\":" + bytes + ",\"sha256\":\"" + hash + "\"}");
             }

@@ -2,7 +2,7 @@ package dev.bulwark.gateway.cli;
 
 import dev.bulwark.core.admin.AdminConfig;
 import dev.bulwark.core.auth.AuthConfig;
-import dev.bulwark.core.auth.PasswordHashingConfig;
+import dev.bulwark.core.auth.password.PasswordHashingConfig;
 import dev.bulwark.core.authz.AuthorizationConfig;
 import dev.bulwark.core.config.BulwarkConfig;
 import dev.bulwark.core.config.RouteConfig;
