@@ -33,10 +33,15 @@ class Http1UpstreamClientTest {
     @BeforeEach
     void start() throws IOException {
         upstream = new RawUpstream();
-        gateway = Gateway.start(BulwarkConfig.builder()
+        gateway = startGateway(Duration.ofSeconds(2));
+    }
+
+    /** One event loop, one connection at most, no breaker and no retries: every attempt is visible. */
+    private Gateway startGateway(Duration connectTimeout) {
+        return Gateway.start(BulwarkConfig.builder()
                 .server(GatewayTestSupport.server().host("127.0.0.1").port(0))
                 .upstream("raw", UpstreamConfig.builder().url(upstream.url())
-                        .connectTimeout(Duration.ofSeconds(2)).responseTimeout(Duration.ofSeconds(5))
+                        .connectTimeout(connectTimeout).responseTimeout(Duration.ofSeconds(5))
                         .maxConnections(1).circuitBreaker(BreakerConfig.OFF).retry(RetryConfig.OFF))
                 .route(RouteConfig.builder("all").path("/**").upstream("raw"))
                 .build(), GatewayOptions.defaults().withEventLoops(1));
@@ -235,5 +240,26 @@ class Http1UpstreamClientTest {
         assertThat(slow.get(10, TimeUnit.SECONDS).body()).isEqualTo("slow");
         assertThat(waiting.get(10, TimeUnit.SECONDS).body()).isEqualTo("fast");
         assertThat(upstream.connections.get()).isEqualTo(1);
+    }
+
+    @Test
+    void waitingForABusyConnectionLongerThanTheConnectTimeoutGives502() throws Exception {
+        gateway.close();
+        gateway = startGateway(Duration.ofMillis(300));
+        CountDownLatch release = new CountDownLatch(1);
+        upstream.script(request -> request.requestLine().contains("/slow")
+                ? new RawUpstream.Reply(RawUpstream.ok("slow"), false, release, null)
+                : RawUpstream.Reply.of(RawUpstream.ok("fast")));
+        CompletableFuture<HttpResponse<String>> slow = GatewayTestSupport.CLIENT.sendAsync(
+                request("/slow").timeout(Duration.ofSeconds(20)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        upstream.next();
+
+        HttpResponse<String> waited = get("/fast");
+        release.countDown();
+
+        assertThat(waited.statusCode()).isEqualTo(502);
+        assertThat(waited.body()).contains("unreachable");
+        assertThat(slow.get(10, TimeUnit.SECONDS).body()).isEqualTo("slow");
+        assertThat(upstream.received).isEmpty();
     }
 }

@@ -7,6 +7,7 @@ import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.SocketAddress;
 
+import java.net.ConnectException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 
@@ -16,7 +17,8 @@ import java.util.ArrayDeque;
  * with Netty's decoder (see {@link Http1Exchange}).
  *
  * <p>At most {@code maxConnections} are open or connecting at once; a request that finds them all busy waits
- * for the next one to come free, in arrival order. The most recently used idle connection is reused first, and
+ * for the next one to come free, in arrival order, for at most the connect timeout (as with Vert.x's client,
+ * the connect timeout bounds the whole wait for a connection). The most recently used idle connection is reused first, and
  * one idle for longer than {@link #KEEP_ALIVE} is closed instead of reused (upstreams close idle connections
  * too, and a request sent on one they just closed fails). Created and used on its event loop; not thread-safe.
  */
@@ -25,21 +27,34 @@ final class Http1Pool {
     /** How long an idle connection is reused, as Vert.x's own client does by default. */
     static final Duration KEEP_ALIVE = Duration.ofSeconds(60);
 
+    private final Vertx vertx;
     private final NetClient client;
     private final SocketAddress server;
+    private final long connectTimeoutMillis;
     private final int maxConnections;
     private final ArrayDeque<Http1Connection> idle = new ArrayDeque<>();
     private final ArrayDeque<Waiter> waiting = new ArrayDeque<>();
     /** Connections open or being opened. */
     private int open;
 
-    private record Waiter(Handler<Http1Connection> ready, Handler<Throwable> failed) {
+    /** A request waiting for a connection; {@code timer} fails it when none comes free in time. */
+    private static final class Waiter {
+        final Handler<Http1Connection> ready;
+        final Handler<Throwable> failed;
+        long timer;
+
+        Waiter(Handler<Http1Connection> ready, Handler<Throwable> failed) {
+            this.ready = ready;
+            this.failed = failed;
+        }
     }
 
     /** Call on the event loop that will use the pool. */
     Http1Pool(Vertx vertx, SocketAddress server, int maxConnections, Duration connectTimeout) {
+        this.vertx = vertx;
         this.server = server;
         this.maxConnections = maxConnections;
+        this.connectTimeoutMillis = connectTimeout.toMillis();
         this.client = vertx.createNetClient(new NetClientOptions()
                 .setConnectTimeout((int) connectTimeout.toMillis())
                 .setTcpNoDelay(true));
@@ -61,9 +76,24 @@ final class Http1Pool {
         }
         if (open < maxConnections) {
             connect(ready, failed);
-        } else {
-            waiting.addLast(new Waiter(ready, failed));
+            return;
         }
+        Waiter waiter = new Waiter(ready, failed);
+        waiter.timer = vertx.setTimer(connectTimeoutMillis, fired -> {
+            if (waiting.remove(waiter)) {
+                failed.handle(new ConnectException("no connection to the upstream came free within "
+                        + connectTimeoutMillis + " ms"));
+            }
+        });
+        waiting.addLast(waiter);
+    }
+
+    private Waiter nextWaiter() {
+        Waiter waiter = waiting.pollFirst();
+        if (waiter != null) {
+            vertx.cancelTimer(waiter.timer);
+        }
+        return waiter;
     }
 
     private void connect(Handler<Http1Connection> ready, Handler<Throwable> failed) {
@@ -81,9 +111,9 @@ final class Http1Pool {
 
     /** Takes back a connection whose exchange ended cleanly: the next waiting request gets it, or it idles. */
     void recycle(Http1Connection connection) {
-        Waiter waiter = waiting.pollFirst();
+        Waiter waiter = nextWaiter();
         if (waiter != null) {
-            waiter.ready().handle(connection);
+            waiter.ready.handle(connection);
         } else {
             idle.addFirst(connection);
         }
@@ -98,9 +128,9 @@ final class Http1Pool {
 
     private void connectForWaiter() {
         if (open < maxConnections) {
-            Waiter waiter = waiting.pollFirst();
+            Waiter waiter = nextWaiter();
             if (waiter != null) {
-                connect(waiter.ready(), waiter.failed());
+                connect(waiter.ready, waiter.failed);
             }
         }
     }
