@@ -66,6 +66,25 @@ class Http1UpstreamClientTest {
         return send(request(path).GET());
     }
 
+    private CompletableFuture<HttpResponse<String>> getAsync(String path) {
+        return GatewayTestSupport.CLIENT.sendAsync(request(path).timeout(Duration.ofSeconds(20)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * Sends {@code /slow}, which the upstream answers only once {@code release} opens, and returns when it
+     * arrived there: the gateway's one connection is busy until then. Anything else is answered "fast".
+     */
+    private CompletableFuture<HttpResponse<String>> holdTheOnlyConnection(CountDownLatch release)
+            throws InterruptedException {
+        upstream.script(request -> request.requestLine().contains("/slow")
+                ? new RawUpstream.Reply(RawUpstream.ok("slow"), false, release, null)
+                : RawUpstream.Reply.of(RawUpstream.ok("fast")));
+        CompletableFuture<HttpResponse<String>> slow = getAsync("/slow");
+        upstream.next();
+        return slow;
+    }
+
     @Test
     void requestsShareOneKeptAliveConnection() throws Exception {
         for (int i = 0; i < 5; i++) {
@@ -225,14 +244,8 @@ class Http1UpstreamClientTest {
     @Test
     void requestsBeyondTheConnectionLimitWaitForTheConnectionToComeFree() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        upstream.script(request -> request.requestLine().contains("/slow")
-                ? new RawUpstream.Reply(RawUpstream.ok("slow"), false, release, null)
-                : RawUpstream.Reply.of(RawUpstream.ok("fast")));
-        CompletableFuture<HttpResponse<String>> slow = GatewayTestSupport.CLIENT.sendAsync(
-                request("/slow").timeout(Duration.ofSeconds(20)).GET().build(), HttpResponse.BodyHandlers.ofString());
-        upstream.next();
-        CompletableFuture<HttpResponse<String>> waiting = GatewayTestSupport.CLIENT.sendAsync(
-                request("/fast").timeout(Duration.ofSeconds(20)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        CompletableFuture<HttpResponse<String>> slow = holdTheOnlyConnection(release);
+        CompletableFuture<HttpResponse<String>> waiting = getAsync("/fast");
 
         assertThat(upstream.received.poll(300, TimeUnit.MILLISECONDS)).isNull();
         release.countDown();
@@ -247,12 +260,7 @@ class Http1UpstreamClientTest {
         gateway.close();
         gateway = startGateway(Duration.ofMillis(300));
         CountDownLatch release = new CountDownLatch(1);
-        upstream.script(request -> request.requestLine().contains("/slow")
-                ? new RawUpstream.Reply(RawUpstream.ok("slow"), false, release, null)
-                : RawUpstream.Reply.of(RawUpstream.ok("fast")));
-        CompletableFuture<HttpResponse<String>> slow = GatewayTestSupport.CLIENT.sendAsync(
-                request("/slow").timeout(Duration.ofSeconds(20)).GET().build(), HttpResponse.BodyHandlers.ofString());
-        upstream.next();
+        CompletableFuture<HttpResponse<String>> slow = holdTheOnlyConnection(release);
 
         HttpResponse<String> waited = get("/fast");
         release.countDown();

@@ -29,6 +29,8 @@ final class Http1Connection {
     private Http1Exchange current;
     private Throwable failure;
     private boolean closed;
+    /** Whether an exchange set a drain handler, which must not outlive it. */
+    private boolean drainHandlerSet;
     private long idleSince;
 
     Http1Connection(NetSocketInternal socket, Http1Pool pool) {
@@ -52,6 +54,10 @@ final class Http1Connection {
      */
     void finish(boolean reusable) {
         current = null;
+        if (drainHandlerSet) {
+            drainHandlerSet = false;
+            socket.drainHandler(null);
+        }
         if (reusable && !closed) {
             // The exchange may have left reading paused (a consumer's backpressure); an idle connection must
             // read, to see the upstream close it.
@@ -81,6 +87,7 @@ final class Http1Connection {
     }
 
     void drainHandler(Handler<Void> handler) {
+        drainHandlerSet = true;
         socket.drainHandler(handler);
     }
 

@@ -60,9 +60,7 @@ final class Http1Exchange implements UpstreamRequest, UpstreamBody, ReadStream<B
     private boolean requestEnded;
 
     private HttpResponse response;
-    private boolean keepAlive;
     private boolean informational;
-    private boolean responseRead;
     /** Whether the connection was given back or closed: nothing more goes to it or comes from it. */
     private boolean detached;
 
@@ -110,16 +108,11 @@ final class Http1Exchange implements UpstreamRequest, UpstreamBody, ReadStream<B
             return;
         }
         ByteBuf bytes = ((BufferInternal) chunk).getByteBuf();
-        ByteBuf out;
-        if (head != null) {
-            out = takeHead(!lengthKnown);
-        } else {
-            out = chunked ? connection.alloc().buffer(bytes.readableBytes() + 16) : null;
-        }
-        if (out == null) {
+        if (head == null && !chunked) {
             connection.write(bytes);
             return;
         }
+        ByteBuf out = head != null ? takeHead(!lengthKnown) : connection.alloc().buffer(bytes.readableBytes() + 16);
         if (chunked) {
             ByteBufUtil.writeAscii(out, Integer.toHexString(bytes.readableBytes()));
             out.writeByte('\r').writeByte('\n');
@@ -156,8 +149,12 @@ final class Http1Exchange implements UpstreamRequest, UpstreamBody, ReadStream<B
         requestSent();
     }
 
-    /** Sends the request in one write with {@code body}, whose length the head declares. */
-    void end(Buffer body) {
+    /**
+     * Sends the request in one write with {@code body}, whose length the head declares (an empty body with no
+     * declared length is the same as {@link #end()}).
+     */
+    @Override
+    public void end(Buffer body) {
         if (detached) {
             return;
         }
@@ -185,6 +182,10 @@ final class Http1Exchange implements UpstreamRequest, UpstreamBody, ReadStream<B
 
     private void requestSent() {
         requestEnded = true;
+        armTimeout();
+    }
+
+    private void armTimeout() {
         activityWhenArmed = activity;
         timer = vertx.setTimer(timeoutMillis, fired -> timedOut());
     }
@@ -198,8 +199,7 @@ final class Http1Exchange implements UpstreamRequest, UpstreamBody, ReadStream<B
         // response was replaced after the head came) is let go, which frees the connection.
         boolean heldBack = response != null && handler != null && (demand == 0 || !pending.isEmpty());
         if (activity != activityWhenArmed || heldBack) {
-            activityWhenArmed = activity;
-            timer = vertx.setTimer(timeoutMillis, fired -> timedOut());
+            armTimeout();
             return;
         }
         fail(new TimeoutException("no data from the upstream within " + timeoutMillis + " ms"));
@@ -244,7 +244,6 @@ final class Http1Exchange implements UpstreamRequest, UpstreamBody, ReadStream<B
             return;
         }
         response = answer;
-        keepAlive = HttpUtil.isKeepAlive(answer);
         listener.answered(this, answer);
     }
 
@@ -266,20 +265,11 @@ final class Http1Exchange implements UpstreamRequest, UpstreamBody, ReadStream<B
             body(chunk);
         }
         if (last) {
-            responseRead = true;
-            if (requestEnded) {
-                detach(keepAlive);
-            } else {
-                // Answered before the whole request went out: the rest of it will not be sent.
-                detach(false);
-            }
-            if (whole != null) {
-                wholeRead.complete(whole);
-                ended.tryComplete();
-            } else {
-                endPending = true;
-                drain();
-            }
+            // Answered before the whole request went out, the connection cannot carry another: the rest of the
+            // request will not be sent.
+            detach(requestEnded && HttpUtil.isKeepAlive(response));
+            endPending = true;
+            drain();
         }
     }
 
@@ -335,7 +325,7 @@ final class Http1Exchange implements UpstreamRequest, UpstreamBody, ReadStream<B
             head.release();
             head = null;
         }
-        connection.finish(reusable && requestEnded && responseRead);
+        connection.finish(reusable);
     }
 
     // ---- the response body, as the server reads it ----
@@ -346,21 +336,25 @@ final class Http1Exchange implements UpstreamRequest, UpstreamBody, ReadStream<B
         }
     }
 
+    /** Hands held pieces to the reader as its demand allows, then the end once all went; reads on if wanted. */
     private void drain() {
         while (demand > 0 && !pending.isEmpty() && handler != null) {
             take();
             handler.handle(pending.pollFirst());
         }
-        if (pending.isEmpty()) {
-            if (endPending) {
-                endPending = false;
-                if (endHandler != null) {
-                    endHandler.handle(null);
-                }
-                ended.tryComplete();
-            } else if (!detached && demand > 0) {
-                connection.resume();
+        if (!pending.isEmpty()) {
+            return;
+        }
+        if (endPending) {
+            endPending = false;
+            if (wholeRead != null) {
+                wholeRead.complete(whole);
+            } else if (endHandler != null) {
+                endHandler.handle(null);
             }
+            ended.tryComplete();
+        } else if (!detached && (demand > 0 || whole != null)) {
+            connection.resume();
         }
     }
 
@@ -378,13 +372,7 @@ final class Http1Exchange implements UpstreamRequest, UpstreamBody, ReadStream<B
         wholeRead = Promise.promise();
         pending.forEach(whole::appendBuffer);
         pending.clear();
-        if (endPending) {
-            endPending = false;
-            wholeRead.complete(whole);
-            ended.tryComplete();
-        } else if (!detached) {
-            connection.resume();
-        }
+        drain();
         return wholeRead.future();
     }
 

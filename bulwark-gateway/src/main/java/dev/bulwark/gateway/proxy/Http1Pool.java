@@ -26,6 +26,7 @@ final class Http1Pool {
 
     /** How long an idle connection is reused, as Vert.x's own client does by default. */
     static final Duration KEEP_ALIVE = Duration.ofSeconds(60);
+    private static final long KEEP_ALIVE_NANOS = KEEP_ALIVE.toNanos();
 
     private final Vertx vertx;
     private final NetClient client;
@@ -56,19 +57,20 @@ final class Http1Pool {
         this.maxConnections = maxConnections;
         this.connectTimeoutMillis = connectTimeout.toMillis();
         this.client = vertx.createNetClient(new NetClientOptions()
-                .setConnectTimeout((int) connectTimeout.toMillis())
+                .setConnectTimeout((int) connectTimeoutMillis)
                 .setTcpNoDelay(true));
     }
 
     /**
      * Hands {@code ready} a connection with no request on it: an idle one, a new one, or the next to come free
      * when {@code maxConnections} are busy. {@code failed} gets the reason a new connection could not be opened.
+     *
+     * @param nowNanos the current {@link System#nanoTime()}, which the caller has read anyway
      */
-    void acquire(Handler<Http1Connection> ready, Handler<Throwable> failed) {
-        long now = System.nanoTime();
+    void acquire(long nowNanos, Handler<Http1Connection> ready, Handler<Throwable> failed) {
         Http1Connection connection;
         while ((connection = idle.pollFirst()) != null) {
-            if (now - connection.idleSince() < KEEP_ALIVE.toNanos()) {
+            if (nowNanos - connection.idleSince() < KEEP_ALIVE_NANOS) {
                 ready.handle(connection);
                 return;
             }

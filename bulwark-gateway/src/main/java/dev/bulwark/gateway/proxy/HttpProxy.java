@@ -377,7 +377,8 @@ public final class HttpProxy {
             long started = System.nanoTime();
             sentNanos = 0;
             if (target.http1 != null) {
-                target.http1.acquire(connection -> sendHttp1(connection, started), failure -> unreachable(started));
+                target.http1.acquire(started, connection -> sendHttp1(connection, started),
+                        failure -> unreachable(started));
             } else {
                 sendVertx(started);
             }
@@ -411,9 +412,9 @@ public final class HttpProxy {
                             }
                             int status = response.status().code();
                             target.guard.answered(status, elapsedSince(started));
-                            io.netty.handler.codec.http.HttpHeaders fields = response.headers();
                             MultiMap clientHead = in.response().headers();
-                            ProxyHeaders.copyResponse(fields, fields.getAll("Connection"), clientHead);
+                            ProxyHeaders.copyResponse(response.headers(), response.headers().getAll("Connection"),
+                                    clientHead);
                             result.complete(Response.streamed(status, new MultiMapHeaders(clientHead), answered));
                         }
 
@@ -422,16 +423,7 @@ public final class HttpProxy {
                             attemptFailed(cause, started);
                         }
                     });
-            if (buffered != null) {
-                if (declareLength) {
-                    out.end(buffered);
-                } else {
-                    out.end();
-                }
-                sentNanos = System.nanoTime();
-            } else {
-                send(out);
-            }
+            send(out);
         }
 
         /** One attempt with Vert.x's HTTP client: HTTP/2 and TLS upstreams. */
@@ -486,14 +478,8 @@ public final class HttpProxy {
                     result.complete(Response.streamed(response.statusCode(), new MultiMapHeaders(head),
                             new VertxUpstreamBody(out, response)));
                 });
-                VertxUpstreamRequest request = new VertxUpstreamRequest(out, exchange.contentLength() >= 0,
-                        upstream.responseTimeout().toMillis());
-                if (buffered != null) {
-                    request.end(buffered);
-                    sentNanos = System.nanoTime();
-                } else {
-                    send(request);
-                }
+                send(new VertxUpstreamRequest(out, exchange.contentLength() >= 0,
+                        upstream.responseTimeout().toMillis()));
             });
         }
 
@@ -528,9 +514,16 @@ public final class HttpProxy {
             }
         }
 
-        /** Sends the request's body, or its end: the client's body is relayed once, a retry has none. */
+        /**
+         * Sends the request's body, or its end: a body a filter read goes as those bytes, the client's body is
+         * relayed once, a retry has none.
+         */
         private void send(UpstreamRequest out) {
-            if (bodyRelayed) {
+            Buffer buffered = exchange.bufferedBody();
+            if (buffered != null) {
+                out.end(buffered);
+                sentNanos = System.nanoTime();
+            } else if (bodyRelayed) {
                 out.end();
                 sentNanos = System.nanoTime();
             } else {

@@ -20,6 +20,9 @@ interface UpstreamRequest {
     /** Completes the request (sending its head now if no body went before). */
     void end();
 
+    /** Sends the whole request at once with {@code body}, read earlier by a filter. */
+    void end(Buffer body);
+
     /** Abandons the request and its response: the connection is closed. */
     void reset();
 }

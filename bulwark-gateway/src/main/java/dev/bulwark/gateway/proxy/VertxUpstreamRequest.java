@@ -49,8 +49,8 @@ final class VertxUpstreamRequest implements UpstreamRequest {
         out.idleTimeout(responseTimeoutMillis);
     }
 
-    /** Sends the whole request with {@code body}, read earlier by a filter. */
-    void end(Buffer body) {
+    @Override
+    public void end(Buffer body) {
         out.end(body);
         out.idleTimeout(responseTimeoutMillis);
     }
