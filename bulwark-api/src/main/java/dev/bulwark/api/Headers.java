@@ -1,5 +1,6 @@
 package dev.bulwark.api;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
 import java.util.function.BiConsumer;
@@ -23,6 +24,19 @@ public interface Headers {
 
     /** Replaces all values of {@code name} with {@code value}. @return this */
     Headers set(String name, String value);
+
+    /**
+     * Replaces all values of {@code name} with a value its caller has already encoded as US-ASCII (visible
+     * characters, spaces and tabs only): for values built or kept as bytes, such as numbers and fixed policy
+     * strings. Hosts that write header fields as bytes keep the array as it is instead of decoding and encoding
+     * it again, so the caller must not change it afterwards. The default decodes it and calls
+     * {@link #set(String, String)}.
+     *
+     * @return this
+     */
+    default Headers setAscii(String name, byte[] value) {
+        return set(name, new String(value, StandardCharsets.US_ASCII));
+    }
 
     /** Appends one value of {@code name}. @return this */
     Headers add(String name, String value);

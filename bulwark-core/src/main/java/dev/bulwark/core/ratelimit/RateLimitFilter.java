@@ -2,7 +2,6 @@ package dev.bulwark.core.ratelimit;
 
 import dev.bulwark.api.Chain;
 import dev.bulwark.api.Exchange;
-import dev.bulwark.api.Headers;
 import dev.bulwark.api.Reason;
 import dev.bulwark.api.Response;
 import dev.bulwark.api.SecurityFilter;
@@ -43,9 +42,7 @@ public final class RateLimitFilter implements SecurityFilter {
     private final RateLimitStore store;
     /** The store when it is the in-memory one, whose decisions are taken without stages; else {@code null}. */
     private final InMemoryRateLimitStore memory;
-    private final String policyHeader;
-    /** Each tier's {@code X-RateLimit-Limit} value. */
-    private final String[] limitHeaders;
+    private final RateLimitFields fields;
     private final Stage stage;
 
     /**
@@ -64,8 +61,7 @@ public final class RateLimitFilter implements SecurityFilter {
         this.tiers = tiers.toArray(RateLimitTier[]::new);
         this.store = Objects.requireNonNull(store, "store");
         this.memory = store instanceof InMemoryRateLimitStore inMemory ? inMemory : null;
-        this.policyHeader = String.join(", ", tiers.stream().map(RateLimitTier::policyItem).toList());
-        this.limitHeaders = tiers.stream().map(tier -> Long.toString(tier.rule().limit())).toArray(String[]::new);
+        this.fields = new RateLimitFields(tiers);
         this.stage = tiers.stream().anyMatch(RateLimitTier::needsIdentity) ? Stage.IDENTIFIED_RATE_LIMIT
                 : Stage.RATE_LIMIT;
     }
@@ -122,7 +118,7 @@ public final class RateLimitFilter implements SecurityFilter {
     private CompletionStage<Response> proceed(Exchange exchange, Chain chain, RateLimitDecision[] decisions,
                                               long now) {
         return chain.proceed(exchange).thenApply(response -> {
-            addHeaders(response.headers(), decisions, -1, now);
+            fields.write(response.headers(), decisions, -1, now);
             return response;
         });
     }
@@ -140,7 +136,7 @@ public final class RateLimitFilter implements SecurityFilter {
             if (tier.onStoreFailure() == OnStoreFailure.DENY) {
                 Response refusal = exchange.refuse(Reason.RATE_LIMIT_STORE_UNAVAILABLE, SOURCE,
                         "rate limit \"" + tier.name() + "\" cannot be checked right now");
-                addHeaders(refusal.headers(), decisions, -1, now);
+                fields.write(refusal.headers(), decisions, -1, now);
                 return refusal;
             }
             exchange.emit(Reason.RATE_LIMIT_STORE_UNAVAILABLE, SOURCE, "rate limit \"" + tier.name()
@@ -151,11 +147,11 @@ public final class RateLimitFilter implements SecurityFilter {
         if (decision.allowed()) {
             return null;
         }
-        long retryAfter = seconds(decision.retryAfterMillis());
+        long retryAfter = RateLimitFields.seconds(decision.retryAfterMillis());
         Response refusal = exchange.refuse(Reason.RATE_LIMITED, SOURCE, "rate limit \"" + tier.name()
                 + "\" exceeded; retry after " + retryAfter + "s");
         refusal.headers().set("Retry-After", Long.toString(retryAfter));
-        addHeaders(refusal.headers(), decisions, index, now);
+        fields.write(refusal.headers(), decisions, index, now);
         return refusal;
     }
 
@@ -177,43 +173,5 @@ public final class RateLimitFilter implements SecurityFilter {
             return CompletableFuture.completedFuture(null);
         }
         return stage.handle((decision, failure) -> failure == null ? decision : null);
-    }
-
-    /**
-     * Writes the rate-limit fields. The legacy trio describes {@code focus} when given (the refusing tier),
-     * otherwise the tier with the fewest requests remaining.
-     */
-    private void addHeaders(Headers headers, RateLimitDecision[] decisions, int focus, long now) {
-        headers.set("RateLimit-Policy", policyHeader);
-        StringBuilder current = new StringBuilder(32 * tiers.length);
-        int closest = focus;
-        for (int i = 0; i < tiers.length; i++) {
-            RateLimitDecision decision = decisions[i];
-            if (decision == null) {
-                continue;
-            }
-            if (!current.isEmpty()) {
-                current.append(", ");
-            }
-            current.append('"').append(tiers[i].name()).append("\";r=").append(decision.remaining())
-                    .append(";t=").append(seconds(decision.resetAfterMillis()));
-            if (focus < 0 && (closest < 0 || decision.remaining() < decisions[closest].remaining())) {
-                closest = i;
-            }
-        }
-        if (closest < 0) {
-            headers.remove("RateLimit");
-            return;
-        }
-        headers.set("RateLimit", current.toString());
-        RateLimitDecision decision = decisions[closest];
-        headers.set("X-RateLimit-Limit", limitHeaders[closest]);
-        headers.set("X-RateLimit-Remaining", Long.toString(decision.remaining()));
-        headers.set("X-RateLimit-Reset", Long.toString((now + decision.resetAfterMillis() + 999) / 1000));
-    }
-
-    /** Whole seconds, rounded up: a client that waits this long is never early. */
-    private static long seconds(long millis) {
-        return (millis + 999) / 1000;
     }
 }

@@ -4,6 +4,8 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -23,6 +25,28 @@ class MultiMapHeadersTest {
         assertThat(map.names()).contains("RateLimit-Policy");
         headers.remove("X-TAG");
         assertThat(map.contains("x-tag")).isFalse();
+    }
+
+    @Test
+    void aFieldBulwarkWritesReplacesTheUpstreamsInAnyCaseAndKeepsItsSpelling() {
+        map.add("x-ratelimit-limit", "99999").add("X-RATELIMIT-LIMIT", "5").add("Retry-After", "60");
+
+        headers.set("X-RateLimit-Limit", "10").set("retry-after", "1");
+
+        assertThat(map.getAll("x-ratelimit-limit")).containsExactly("10");
+        assertThat(map.getAll("Retry-After")).containsExactly("1");
+        assertThat(map.names()).contains("X-RateLimit-Limit", "retry-after").hasSize(2);
+    }
+
+    @Test
+    void asciiValuesReadBackAndAreStillValidated() {
+        map.add("RateLimit", "\"backend\";r=5;t=1");
+
+        headers.setAscii("RateLimit", "\"general\";r=8;t=12".getBytes(StandardCharsets.US_ASCII));
+
+        assertThat(headers.getAll("ratelimit")).containsExactly("\"general\";r=8;t=12");
+        assertThatThrownBy(() -> headers.setAscii("X-Tag", "a\r\nSet-Cookie: b".getBytes(StandardCharsets.US_ASCII)))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
