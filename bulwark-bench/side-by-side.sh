@@ -18,7 +18,10 @@
 #   A_PATH, B_PATH    the path each is loaded on [/bench]: e.g. B_PATH=/limited/bench prices rate limiting
 #   WARMUP [90]       seconds of load on both before measuring (two JVMs compile slowly on one core)
 #   DURATION [5]      seconds per measured run (at most 30)
-#   RUNS [10]         measured runs
+#   RUNS [10]         measured runs per fork
+#   FORKS [1]         how many times both gateways are started afresh (warm-up and runs each time); the JIT
+#                     compiles each JVM its own way, so one pair of JVMs can differ by several percent from
+#                     the next: compare medians over forks for differences that small
 #   CONNECTIONS [64]  wrk connections, split between the two
 #   BASE_PORT [18080] upstream on BASE_PORT, A on +1, B on +2
 #   TOKENS [1000]     distinct users, and so distinct access tokens
@@ -35,6 +38,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/bench-lib.sh"
 WARMUP="${WARMUP:-90}"
 DURATION="${DURATION:-5}"
 RUNS="${RUNS:-10}"
+FORKS="${FORKS:-1}"
 CONNECTIONS="${CONNECTIONS:-64}"
 BASE_PORT="${BASE_PORT:-18080}"
 TOKENS="${TOKENS:-1000}"
@@ -44,9 +48,9 @@ UPSTREAM_PORT="$BASE_PORT"
 A_PORT=$((BASE_PORT + 1))
 B_PORT=$((BASE_PORT + 2))
 
-require_whole_numbers WARMUP="$WARMUP" DURATION="$DURATION" RUNS="$RUNS" CONNECTIONS="$CONNECTIONS" \
-  BASE_PORT="$BASE_PORT" TOKENS="$TOKENS"
-(( RUNS >= 1 && DURATION >= 1 && TOKENS >= 1 )) || die "RUNS, DURATION and TOKENS must be at least 1"
+require_whole_numbers WARMUP="$WARMUP" DURATION="$DURATION" RUNS="$RUNS" FORKS="$FORKS" \
+  CONNECTIONS="$CONNECTIONS" BASE_PORT="$BASE_PORT" TOKENS="$TOKENS"
+(( RUNS >= 1 && FORKS >= 1 && DURATION >= 1 && TOKENS >= 1 )) || die "RUNS, FORKS, DURATION and TOKENS must be at least 1"
 (( DURATION <= 30 )) || die "DURATION must be at most 30 s (one wrk run)"
 (( CONNECTIONS >= 2 )) || die "CONNECTIONS must be at least 2 (they are split between the gateways)"
 require_two_cpus
@@ -76,6 +80,12 @@ stop_pid "${PORT_PID[$A_PORT]}"
 cp -r "$WORK/data-A" "$WORK/data-B"
 start_side A
 start_side B
+# Fork 1 started A first; later forks alternate the order, so neither side is always the JVM started last.
+restart_both() { # fork number
+  stop_pid "${PORT_PID[$A_PORT]}"
+  stop_pid "${PORT_PID[$B_PORT]}"
+  if (( $1 % 2 == 0 )); then start_side B; start_side A; else start_side A; start_side B; fi
+}
 
 export BENCH_TOKENS="$WORK/tokens.txt"
 WRK_OPTS=(-s "$BENCH_DIR/lua/bearer-tokens.lua")
@@ -97,33 +107,44 @@ both() { # seconds, results file
   echo "$(cat "$WORK/a.result") $(cat "$WORK/b.result")" >> "$2"
 }
 
-echo "warming up both, ${WARMUP} s..." >&2
-left="$WARMUP"
-while (( left > 0 )); do
-  chunk=$(( left > 30 ? 30 : left ))
-  both "$chunk" "$WORK/warmup.results"
-  left=$((left - chunk))
-done
-
-echo "measuring: $RUNS runs of $DURATION s, both gateways at once..." >&2
 : > "$WORK/runs.results"
-for run in $(seq 1 "$RUNS"); do
-  both "$DURATION" "$WORK/runs.results"
+for fork in $(seq 1 "$FORKS"); do
+  (( fork == 1 )) || restart_both "$fork"
+  echo "fork $fork of $FORKS: warming up both, ${WARMUP} s..." >&2
+  left="$WARMUP"
+  while (( left > 0 )); do
+    chunk=$(( left > 30 ? 30 : left ))
+    both "$chunk" "$WORK/warmup.results"
+    left=$((left - chunk))
+  done
+  echo "fork $fork of $FORKS: measuring $RUNS runs of $DURATION s, both gateways at once..." >&2
+  : > "$WORK/fork.results"
+  for run in $(seq 1 "$RUNS"); do
+    both "$DURATION" "$WORK/fork.results"
+  done
+  sed "s/^/$fork /" "$WORK/fork.results" >> "$WORK/runs.results"
 done
 
-# Columns of runs.results: A's rps p50 p99 cpu loop, then B's.
+# Columns of runs.results: the fork, A's rps p50 p99 cpu loop, then B's.
 echo
 machine_line
 echo "load average before: $LOAD_BEFORE; after: $(load_average)"
 DEFAULT_JAR="${BULWARK_JAR:-${BULWARK_BUILD_DIR:-target (the launcher)}}"
 echo "A: ${A_JAR:-$DEFAULT_JAR} ${A_OPTS:-} on $A_PATH"
 echo "B: ${B_JAR:-$DEFAULT_JAR} ${B_OPTS:-} on $B_PATH"
-echo "load: two wrk -t1 -c$HALF at once, $RUNS x $DURATION s after $WARMUP s; $TOKENS bearer tokens, round-robin"
-printf '%4s %10s %10s %9s %9s %9s %9s %7s %7s\n' run "A req/s" "B req/s" "A p99 ms" "B p99 ms" "A us/req" \
-  "B us/req" "B/A" "loop"
-awk '{ printf "%4d %10.0f %10.0f %9.2f %9.2f %9.1f %9.1f %7.3f %7.3f\n", NR, $1, $6, $3, $8, $4, $9, $9 / $4, $10 / $5 }' \
-  "$WORK/runs.results"
+echo "load: two wrk -t1 -c$HALF at once, $FORKS fork(s) of $RUNS x $DURATION s after $WARMUP s; $TOKENS bearer" \
+  "tokens, round-robin"
+printf '%4s %4s %10s %10s %9s %9s %9s %9s %7s %7s\n' fork run "A req/s" "B req/s" "A p99 ms" "B p99 ms" \
+  "A us/req" "B us/req" "B/A" "loop"
+awk '{ printf "%4d %4d %10.0f %10.0f %9.2f %9.2f %9.1f %9.1f %7.3f %7.3f\n", $1, NR, $2, $7, $4, $9, $5, $10,
+  $10 / $5, $11 / $6 }' "$WORK/runs.results"
+if (( FORKS > 1 )); then
+  for fork in $(seq 1 "$FORKS"); do
+    printf "fork %d median B/A event loop: %.3f\n" "$fork" \
+      "$(awk -v f="$fork" '$1 == f { print $11 / $6 }' "$WORK/runs.results" | median)"
+  done
+fi
 printf "median B/A cpu per request: %.3f (process), %.3f (event loop); B/A requests/s %.3f\n" \
-  "$(awk '{ print $9 / $4 }' "$WORK/runs.results" | median)" \
   "$(awk '{ print $10 / $5 }' "$WORK/runs.results" | median)" \
-  "$(awk '{ print $6 / $1 }' "$WORK/runs.results" | median)"
+  "$(awk '{ print $11 / $6 }' "$WORK/runs.results" | median)" \
+  "$(awk '{ print $7 / $2 }' "$WORK/runs.results" | median)"
