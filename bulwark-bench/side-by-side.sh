@@ -23,6 +23,9 @@
 #                     compiles each JVM its own way, so one pair of JVMs can differ by several percent from
 #                     the next: compare medians over forks for differences that small
 #   CONNECTIONS [64]  wrk connections, split between the two
+#   PACE_MS []        when set, each connection waits this long after a response before its next request, so
+#                     both gateways get the same request rate below capacity (CPU per request is then compared
+#                     at equal load; saturated, the dearer side also serves fewer requests per wake-up)
 #   BASE_PORT [18080] upstream on BASE_PORT, A on +1, B on +2
 #   TOKENS [1000]     distinct users, and so distinct access tokens
 # Smoke run: WARMUP=5 DURATION=2 RUNS=1 TOKENS=20 bulwark-bench/side-by-side.sh
@@ -41,6 +44,7 @@ RUNS="${RUNS:-10}"
 FORKS="${FORKS:-1}"
 CONNECTIONS="${CONNECTIONS:-64}"
 BASE_PORT="${BASE_PORT:-18080}"
+PACE_MS="${PACE_MS:-}"
 TOKENS="${TOKENS:-1000}"
 A_PATH="${A_PATH:-/bench}"
 B_PATH="${B_PATH:-/bench}"
@@ -51,6 +55,7 @@ B_PORT=$((BASE_PORT + 2))
 require_whole_numbers WARMUP="$WARMUP" DURATION="$DURATION" RUNS="$RUNS" FORKS="$FORKS" \
   CONNECTIONS="$CONNECTIONS" BASE_PORT="$BASE_PORT" TOKENS="$TOKENS"
 (( RUNS >= 1 && FORKS >= 1 && DURATION >= 1 && TOKENS >= 1 )) || die "RUNS, FORKS, DURATION and TOKENS must be at least 1"
+[[ -z "$PACE_MS" ]] || require_whole_numbers PACE_MS="$PACE_MS"
 (( DURATION <= 30 )) || die "DURATION must be at most 30 s (one wrk run)"
 (( CONNECTIONS >= 2 )) || die "CONNECTIONS must be at least 2 (they are split between the gateways)"
 require_two_cpus
@@ -88,6 +93,7 @@ restart_both() { # fork number
 }
 
 export BENCH_TOKENS="$WORK/tokens.txt"
+[[ -z "$PACE_MS" ]] || export BENCH_DELAY_MS="$PACE_MS"
 WRK_OPTS=(-s "$BENCH_DIR/lua/bearer-tokens.lua")
 read -r first_token first_tenant < "$WORK/tokens.txt"
 for side in A B; do
@@ -132,8 +138,8 @@ echo "load average before: $LOAD_BEFORE; after: $(load_average)"
 DEFAULT_JAR="${BULWARK_JAR:-${BULWARK_BUILD_DIR:-target (the launcher)}}"
 echo "A: ${A_JAR:-$DEFAULT_JAR} ${A_OPTS:-} on $A_PATH"
 echo "B: ${B_JAR:-$DEFAULT_JAR} ${B_OPTS:-} on $B_PATH"
-echo "load: two wrk -t1 -c$HALF at once, $FORKS fork(s) of $RUNS x $DURATION s after $WARMUP s; $TOKENS bearer" \
-  "tokens, round-robin"
+echo "load: two wrk -t1 -c$HALF at once${PACE_MS:+, each connection pausing $PACE_MS ms between requests}," \
+  "$FORKS fork(s) of $RUNS x $DURATION s after $WARMUP s; $TOKENS bearer tokens, round-robin"
 printf '%4s %4s %10s %10s %9s %9s %9s %9s %7s %7s\n' fork run "A req/s" "B req/s" "A p99 ms" "B p99 ms" \
   "A us/req" "B us/req" "B/A" "loop"
 awk '{ printf "%4d %4d %10.0f %10.0f %9.2f %9.2f %9.1f %9.1f %7.3f %7.3f\n", $1, NR, $2, $7, $4, $9, $5, $10,

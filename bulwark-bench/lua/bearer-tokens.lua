@@ -1,7 +1,8 @@
 -- wrk script: GET requests that each carry a bearer token, taken round-robin from the file named by the
 -- BENCH_TOKENS environment variable (one "token [merchant]" per line; a merchant id goes in X-Merchant-Id).
 -- The requests are formatted once in init, so wrk's own cost per request is a table lookup, the same against
--- nginx and against Bulwark.
+-- nginx and against Bulwark. With BENCH_DELAY_MS set, each connection waits that many milliseconds after a
+-- response before it sends the next request (as paced.lua), so the offered load stays below capacity.
 local requests = {}
 local count = 0
 local last = 0
@@ -30,4 +31,16 @@ end
 function request()
   last = last % count + 1
   return requests[last]
+end
+
+local pause = os.getenv("BENCH_DELAY_MS")
+if pause ~= nil and pause ~= "" then
+  pause = tonumber(pause)
+  if pause == nil or pause < 0 then
+    error("BENCH_DELAY_MS must be a number of milliseconds")
+  end
+  -- defined only when pacing: wrk schedules a timer per request whenever a script has a delay function
+  function delay()
+    return pause
+  end
 end
