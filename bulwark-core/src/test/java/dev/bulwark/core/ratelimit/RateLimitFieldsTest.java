@@ -39,7 +39,7 @@ class RateLimitFieldsTest {
     }
 
     @Test
-    void aTierNotDecidedIsLeftOutAndWithoutAnyTheCurrentFieldsAreRemoved() {
+    void aTierNotDecidedIsLeftOutAndWithoutAnyOnlyThePolicyIsWritten() {
         RateLimitFields fields = new RateLimitFields(List.of(tier("a", 5), tier("b", 6)));
         Headers headers = Headers.create().set("RateLimit", "\"backend\";r=1;t=1");
 

@@ -26,14 +26,18 @@ import java.util.stream.Stream;
  */
 public final class MultiMapHeaders implements Headers {
 
-    /** The response fields Bulwark's own filters write, each as one shared pre-encoded name. */
+    /**
+     * The fields Bulwark's own filters write on proxied responses, each as one shared pre-encoded name. Refusals
+     * are built in their own map and copied out, so their fields ({@code Retry-After}, {@code WWW-Authenticate})
+     * never come through here.
+     */
     private static final Map<String, AsciiString> FIELD_NAMES = Stream.of(
                     "RateLimit-Policy", "RateLimit", "X-RateLimit-Limit", "X-RateLimit-Remaining",
-                    "X-RateLimit-Reset", "Retry-After", "Cache-Control", "Vary", "X-Request-Id",
+                    "X-RateLimit-Reset", "Cache-Control", "Vary", "X-Request-Id",
                     "Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy",
                     "Cross-Origin-Resource-Policy", "Permissions-Policy", "Strict-Transport-Security",
                     "Access-Control-Allow-Origin", "Access-Control-Allow-Credentials",
-                    "Access-Control-Expose-Headers", "WWW-Authenticate")
+                    "Access-Control-Expose-Headers")
             .collect(Collectors.toUnmodifiableMap(Function.identity(), AsciiString::cached));
 
     private final MultiMap map;
